@@ -1,0 +1,462 @@
+"""The exam-record JSON file, format `exam-record/1` (spec section 2): strict reading and writing.
+
+Reading refuses the whole file at the first error, with one line `PATH: what is wrong` (`$` is the
+whole document). Writing produces what reading accepts, so an export imports back unchanged.
+
+Beyond the spec's keys the app reads and writes these optional ones:
+- `patient.contact`, `patient.referring_clinician` (strings);
+- `visit.history`: `onset_character` (sudden/gradual), `legs_affected` (left/right/both),
+  `recent_injury`, `diabetes` (booleans), `medications` (list of ids from resources), `alcohol_use`
+  (none/moderate/heavy).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from exam_app.clinical.grades import is_motor_grade, is_sensory_score
+from exam_app.clinical.record import ExamRecord, History, Patient, TensionSign, Visit
+from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.paths import resource_path
+
+FORMAT = "exam-record/1"
+
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+_PATIENT_KEYS = ("record_number", "family_name", "given_name", "birth_date", "sex", "contact",
+                 "referring_clinician")
+_VISIT_KEYS = ("examined_at", "examiner", "weakness_onset", "symptoms", "red_flags", "motor",
+               "light_touch", "pin_prick", "reflexes", "plantar_response", "ankle_clonus_beats",
+               "tension_signs", "gait", "vac", "dap", "notes", "history")
+_HISTORY_KEYS = ("onset_character", "legs_affected", "recent_injury", "diabetes", "medications",
+                 "alcohol_use")
+_ONSET_CHARACTERS = ("sudden", "gradual")
+_LEGS = ("left", "right", "both")
+_ALCOHOL = ("none", "moderate", "heavy")
+
+
+class RecordError(ValueError):
+    """A record file that breaks the format; `str()` is the one-line message for the user."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the first key it was given twice."""
+
+    repeated_key: str | None = None
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj and obj.repeated_key is None:
+            obj.repeated_key = key
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def medication_ids() -> tuple[str, ...]:
+    raw = json.loads(resource_path("history.json").read_text(encoding="utf-8"))
+    return tuple(m["id"] for m in raw["medications"])
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_exam_record(text: str, clinic_zone: tzinfo | None = None, today: date | None = None) -> ExamRecord:
+    """Parse and validate one record file. Raises `RecordError` naming the first problem.
+
+    `clinic_zone` places times written without an offset (default: this machine's zone);
+    `today` is for the "birth in the future" check (default: the date now).
+    """
+    try:
+        document = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise RecordError("$", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except ValueError as error:
+        raise RecordError("$", f"not valid JSON: {error}") from None
+    return _Reader(clinic_zone, today or date.today()).record(document)
+
+
+class _Reader:
+    def __init__(self, clinic_zone: tzinfo | None, today: date) -> None:
+        self._zone = clinic_zone
+        self._today = today
+        self._path: list[str] = []
+        self._vocab = vocabulary()
+
+    # -- paths and errors
+
+    @contextmanager
+    def _at(self, step: str) -> Iterator[None]:
+        self._path.append(step)
+        try:
+            yield
+        finally:
+            self._path.pop()
+
+    def _where(self, step: str | None = None) -> str:
+        path = "$"
+        for part in [*self._path, *([step] if step is not None else [])]:
+            path = f"{path}{part}" if part.startswith("[") else f"{path}.{part}"
+        return path.removeprefix("$.") if path != "$" else path
+
+    def _fail(self, problem: str, step: str | None = None) -> RecordError:
+        return RecordError(self._where(step), problem)
+
+    # -- generic checks
+
+    def _object(self, value: Any, allowed: tuple[str, ...] | None, what: str) -> _Object:
+        if not isinstance(value, dict):
+            raise self._fail(f"{_show(value)} is not {what} (expected a JSON object)")
+        assert isinstance(value, _Object)
+        if value.repeated_key is not None:
+            raise self._fail("key given twice", value.repeated_key)
+        if allowed is not None:
+            for key in value:
+                if key not in allowed:
+                    raise self._fail("unknown key", key)
+        return value
+
+    def _string(self, value: Any, what: str = "a string") -> str:
+        if not isinstance(value, str):
+            raise self._fail(f"{_show(value)} is not {what}")
+        return value
+
+    def _optional_text(self, obj: _Object, key: str) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        with self._at(key):
+            return self._string(value)
+
+    def _choice(self, value: Any, choices: tuple[str, ...], what: str) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise self._fail(f"{_show(value)} is not {what} (one of {', '.join(choices)})")
+        return value
+
+    def _id_list(self, value: Any, known: tuple[str, ...], what: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self._fail(f"{_show(value)} is not a list of {what} ids")
+        seen: list[str] = []
+        for index, item in enumerate(value):
+            with self._at(f"[{index}]"):
+                if not isinstance(item, str) or item not in known:
+                    raise self._fail(f"{_show(item)} is not a known {what}")
+                if item in seen:
+                    raise self._fail(f"{_show(item)} is listed twice")
+                seen.append(item)
+        return tuple(seen)
+
+    def _boolean(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self._fail(f"{_show(value)} is not true or false")
+        return value
+
+    def _integer(self, value: Any, low: int, high: int | None, what: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(f"{_show(value)} is not {what} (a whole number)")
+        if value < low or (high is not None and value > high):
+            upper = f" to {high}" if high is not None else " or more"
+            raise self._fail(f"{value} is out of range for {what} ({low}{upper})")
+        return value
+
+    def _time(self, value: Any) -> datetime:
+        if not isinstance(value, str) or not _TIME.fullmatch(value):
+            raise self._fail(f"{_show(value)} is not a time (YYYY-MM-DDTHH:MM[:SS] with optional Z or ±HH:MM)")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise self._fail(f"{_show(value)} is not a valid time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self._zone) if self._zone is not None else moment.astimezone()
+        return moment
+
+    def _date(self, value: Any) -> date:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise self._fail(f"{_show(value)} is not a date (YYYY-MM-DD)")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self._fail(f"{_show(value)} is not a valid date") from None
+
+    def _sided(self, value: Any, read_side: Callable[[Any], Any], what: str) -> dict[str, Any]:
+        obj = self._object(value, SIDES, f"{what} by side")
+        sides: dict[str, Any] = {}
+        for side in SIDES:
+            if obj.get(side) is not None:
+                with self._at(side):
+                    sides[side] = read_side(obj[side])
+        return sides
+
+    def _items(self, value: Any, known: tuple[str, ...], what: str,
+               read_side: Callable[[Any], Any]) -> dict[str, dict[str, Any]]:
+        obj = self._object(value, None, f"a set of {what}s")
+        items: dict[str, dict[str, Any]] = {}
+        for key, sides in obj.items():
+            if key not in known:
+                raise self._fail(f"unknown {what} id", key)
+            if sides is None:
+                continue
+            with self._at(key):
+                graded = self._sided(sides, read_side, what)
+            if graded:
+                items[key] = graded
+        return items
+
+    # -- the document
+
+    def record(self, document: Any) -> ExamRecord:
+        top = self._object(document, ("format", "patient", "visits"), "an exam record")
+        if top.get("format") != FORMAT:
+            if "format" not in top:
+                raise self._fail("required key missing", "format")
+            raise self._fail(f"{_show(top['format'])} is not the format {_show(FORMAT)}", "format")
+        if top.get("patient") is None:
+            raise self._fail("required key missing", "patient")
+        with self._at("patient"):
+            patient = self.patient(top["patient"])
+        if top.get("visits") is None:
+            raise self._fail("required key missing", "visits")
+        if not isinstance(top["visits"], list):
+            raise self._fail(f"{_show(top['visits'])} is not a list of visits", "visits")
+        visits: list[Visit] = []
+        first_at: dict[datetime, int] = {}
+        for index, raw in enumerate(top["visits"]):
+            with self._at("visits"), self._at(f"[{index}]"):
+                visit = self.visit(raw, patient)
+                if visit.examined_at in first_at:
+                    raise self._fail(
+                        f"same instant as visits[{first_at[visit.examined_at]}] (two visits cannot share a time)",
+                        "examined_at",
+                    )
+            first_at[visit.examined_at] = index
+            visits.append(visit)
+        return ExamRecord(patient, visits)
+
+    def patient(self, value: Any) -> Patient:
+        obj = self._object(value, _PATIENT_KEYS, "a patient")
+        if obj.get("record_number") is None:
+            raise self._fail("required key missing", "record_number")
+        with self._at("record_number"):
+            record_number = self._string(obj["record_number"])
+            if not record_number.strip():
+                raise self._fail("is blank (a record number is required)")
+        birth_date = None
+        if obj.get("birth_date") is not None:
+            with self._at("birth_date"):
+                birth_date = self._date(obj["birth_date"])
+                if birth_date > self._today:
+                    raise self._fail(f"{birth_date.isoformat()} is in the future")
+        sex = None
+        if obj.get("sex") is not None:
+            with self._at("sex"):
+                sex = self._choice(obj["sex"], self._vocab.sexes, "a sex")
+        return Patient(
+            record_number=record_number.strip(),
+            family_name=self._optional_text(obj, "family_name"),
+            given_name=self._optional_text(obj, "given_name"),
+            birth_date=birth_date,
+            sex=sex,
+            contact=self._optional_text(obj, "contact"),
+            referring_clinician=self._optional_text(obj, "referring_clinician"),
+        )
+
+    def visit(self, value: Any, patient: Patient) -> Visit:
+        obj = self._object(value, _VISIT_KEYS, "a visit")
+        vocab = self._vocab
+        if obj.get("examined_at") is None:
+            raise self._fail("required key missing", "examined_at")
+        with self._at("examined_at"):
+            examined_at = self._time(obj["examined_at"])
+            if patient.birth_date and examined_at.date() < patient.birth_date:
+                raise self._fail(f"{_show(obj['examined_at'])} is before the patient's birth date")
+        visit = Visit(examined_at=examined_at, examiner=self._optional_text(obj, "examiner"))
+        if obj.get("weakness_onset") is not None:
+            with self._at("weakness_onset"):
+                onset = self._time(obj["weakness_onset"])
+                if onset > examined_at:
+                    raise self._fail(f"{_show(obj['weakness_onset'])} is after the examination")
+                if patient.birth_date and onset.date() < patient.birth_date:
+                    raise self._fail(f"{_show(obj['weakness_onset'])} is before the patient's birth date")
+            visit.weakness_onset = onset
+        for key in obj:
+            if obj[key] is None or key in ("examined_at", "examiner", "weakness_onset"):
+                continue
+            with self._at(key):
+                self._visit_part(visit, key, obj[key], vocab)
+        return visit
+
+    def _visit_part(self, visit: Visit, key: str, value: Any, vocab: Any) -> None:
+        motor_ids = tuple(m.id for m in vocab.motor_items)
+        level_ids = tuple(level.id for level in vocab.sensory_levels)
+        if key == "symptoms":
+            visit.symptoms = self._id_list(value, tuple(s.id for s in vocab.symptoms), "symptom")
+            visit.asked |= {key}
+        elif key == "red_flags":
+            visit.red_flags = self._id_list(value, tuple(f.id for f in vocab.red_flags), "red flag")
+            visit.asked |= {key}
+        elif key == "motor":
+            visit.motor = self._items(value, motor_ids, "motor item", self._motor_grade)
+        elif key in ("light_touch", "pin_prick"):
+            scores = self._items(value, level_ids, "sensory level", self._sensory_score)
+            setattr(visit, key, scores)
+        elif key == "reflexes":
+            visit.reflexes = self._items(
+                value, tuple(r.id for r in vocab.reflexes), "reflex",
+                lambda v: self._choice(v, vocab.reflex_grades, "a reflex grade"))
+        elif key == "plantar_response":
+            visit.plantar_response = self._sided(
+                value, lambda v: self._choice(v, vocab.plantar_responses, "a plantar response"),
+                "plantar response")
+        elif key == "ankle_clonus_beats":
+            visit.ankle_clonus_beats = self._sided(
+                value, lambda v: self._integer(v, 0, None, "clonus beats"), "clonus beats")
+        elif key == "tension_signs":
+            visit.tension_signs = self._items(
+                value, tuple(t.id for t in vocab.tension_signs), "tension sign", self._tension_sign)
+        elif key == "gait":
+            visit.gait = self._items(
+                value, tuple(g.id for g in vocab.gait_items), "gait item",
+                lambda v: self._choice(v, vocab.gait_results, "a gait result"))
+        elif key in ("vac", "dap"):
+            setattr(visit, key, self._choice(value, vocab.anal_results, f"a {key.upper()} answer"))
+        elif key == "notes":
+            visit.notes = self._string(value)
+        elif key == "history":
+            visit.history = self._history(value)
+
+    def _motor_grade(self, value: Any) -> str:
+        if not is_motor_grade(value):
+            raise self._fail(f"{_show(value)} is not a motor grade")
+        return str(value)
+
+    def _sensory_score(self, value: Any) -> str:
+        if not is_sensory_score(value):
+            raise self._fail(f"{_show(value)} is not a sensory score")
+        return str(value)
+
+    def _tension_sign(self, value: Any) -> TensionSign:
+        obj = self._object(value, ("result", "angle"), "a tension sign")
+        if obj.get("result") is None:
+            raise self._fail("required key missing", "result")
+        with self._at("result"):
+            result = self._choice(obj["result"], self._vocab.tension_results, "a tension sign result")
+        angle = None
+        if obj.get("angle") is not None:
+            with self._at("angle"):
+                angle = self._integer(obj["angle"], 0, 90, "an angle in degrees")
+        return TensionSign(result, angle)
+
+    def _history(self, value: Any) -> History:
+        obj = self._object(value, _HISTORY_KEYS, "a history")
+        fields: dict[str, Any] = {}
+        for key, choices in (("onset_character", _ONSET_CHARACTERS), ("legs_affected", _LEGS),
+                             ("alcohol_use", _ALCOHOL)):
+            if obj.get(key) is not None:
+                with self._at(key):
+                    fields[key] = self._choice(obj[key], choices, key.replace("_", " "))
+        for key in ("recent_injury", "diabetes"):
+            if obj.get(key) is not None:
+                with self._at(key):
+                    fields[key] = self._boolean(obj[key])
+        if obj.get("medications") is not None:
+            with self._at("medications"):
+                fields["medications"] = self._id_list(obj["medications"], medication_ids(), "medication")
+        return History(**fields)
+
+
+def _show(value: Any) -> str:
+    """A value as the user wrote it, for a message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_exam_record(record: ExamRecord) -> dict[str, Any]:
+    """The record as a JSON-ready document, visits in examined_at order."""
+    return {
+        "format": FORMAT,
+        "patient": patient_document(record.patient),
+        "visits": [visit_document(v) for v in record.visits_in_order()],
+    }
+
+
+def dumps_exam_record(record: ExamRecord) -> str:
+    return json.dumps(write_exam_record(record), ensure_ascii=False, indent=2) + "\n"
+
+
+def patient_document(patient: Patient) -> dict[str, Any]:
+    doc: dict[str, Any] = {"record_number": patient.record_number}
+    for key in ("family_name", "given_name", "birth_date", "sex", "contact", "referring_clinician"):
+        value = getattr(patient, key)
+        if value is not None:
+            doc[key] = value.isoformat() if isinstance(value, date) else value
+    return doc
+
+
+def visit_document(visit: Visit) -> dict[str, Any]:
+    doc: dict[str, Any] = {"examined_at": visit.examined_at.isoformat()}
+    if visit.examiner is not None:
+        doc["examiner"] = visit.examiner
+    if visit.weakness_onset is not None:
+        doc["weakness_onset"] = visit.weakness_onset.isoformat()
+    for key in ("symptoms", "red_flags"):
+        answered: tuple[str, ...] = getattr(visit, key)
+        if answered or key in visit.asked:
+            doc[key] = list(answered)
+    for key in ("motor", "light_touch", "pin_prick", "reflexes", "gait"):
+        items: dict[str, dict[str, str]] = getattr(visit, key)
+        if items:
+            doc[key] = {item: dict(sides) for item, sides in items.items() if sides}
+    for key in ("plantar_response", "ankle_clonus_beats"):
+        if getattr(visit, key):
+            doc[key] = dict(getattr(visit, key))
+    if visit.tension_signs:
+        doc["tension_signs"] = {
+            sign: {side: _tension_document(t) for side, t in sides.items()}
+            for sign, sides in visit.tension_signs.items() if sides
+        }
+    for key in ("vac", "dap", "notes"):
+        if getattr(visit, key) is not None:
+            doc[key] = getattr(visit, key)
+    if visit.history is not None:
+        history = _history_document(visit.history)
+        if history:
+            doc["history"] = history
+    return doc
+
+
+def _tension_document(sign: TensionSign) -> dict[str, Any]:
+    doc: dict[str, Any] = {"result": sign.result}
+    if sign.angle is not None:
+        doc["angle"] = sign.angle
+    return doc
+
+
+def _history_document(history: History) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for key in _HISTORY_KEYS:
+        value = getattr(history, key)
+        if key == "medications":
+            if value:
+                doc[key] = list(value)
+        elif value is not None:
+            doc[key] = value
+    return doc

@@ -1,0 +1,99 @@
+"""The app's context: the open database and the user acting, passed to every use case."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from exam_app.clinical.vocabulary import rule_tables
+from exam_app.store import migrate, models
+from exam_app.store.database import Database, database_url, open_database
+
+SYSTEM_USER = "system"
+
+
+class ServiceError(Exception):
+    """A use case refused: the message says what is wrong, for the user. `exit_code` for the CLI."""
+
+    exit_code = 1
+
+
+class InvalidInput(ServiceError):
+    """The user's input is wrong (exit code 2)."""
+
+    exit_code = 2
+
+
+class NotFound(InvalidInput):
+    """What was asked for does not exist (a record number, a visit)."""
+
+
+@dataclass(frozen=True)
+class ActingUser:
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+@dataclass
+class AppContext:
+    db: Database
+    user: ActingUser
+    backup_made: Path | None = None
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        with self.db.session() as session:
+            row = session.get(models.ClinicSetting, key)
+            return default if row is None else row.value.get("value", default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.db.session() as session:
+            row = session.get(models.ClinicSetting, key)
+            if row is None:
+                session.add(models.ClinicSetting(key=key, value={"value": value}))
+            else:
+                row.value = {"value": value}
+            session.add(models.AuditEvent(
+                user_id=self.user.id, action="setting_changed", entity="setting", entity_id=key,
+                detail={"value": value}))
+
+    @property
+    def window_days(self) -> int:
+        default = int(rule_tables()["window_days"]["default"])
+        return int(self.setting("window_days", default))
+
+
+def open_context(data_dir: Path | None = None, url: str | None = None, username: str | None = None) -> AppContext:
+    """Open the database, upgrade its schema (backing up a SQLite file first) and find the user.
+
+    Raises DatabaseError (and NewerDatabaseError) with a message for the user.
+    """
+    db = open_database(database_url(data_dir, url))
+    backup = migrate.upgrade(db)
+    user = _acting_user(db, username)
+    return AppContext(db, user, backup)
+
+
+def _acting_user(db: Database, username: str | None) -> ActingUser:
+    with db.session() as session:
+        if username is not None:
+            row = session.scalar(select(models.User).where(models.User.username == username))
+            if row is None or not row.active:
+                raise InvalidInput(f"--user: no active account named {username!r}")
+        else:
+            row = session.scalar(select(models.User).where(models.User.username == SYSTEM_USER))
+            if row is None:
+                row = models.User(
+                    username=SYSTEM_USER,
+                    display_name=f"command line ({getpass.getuser()})",
+                    role="system",
+                    active=True,
+                )
+                session.add(row)
+                session.flush()
+        return ActingUser(row.id, row.username, row.display_name, row.role)

@@ -1,0 +1,331 @@
+"""A reproducible synthetic clinic for demonstration and testing: `exam-app demo`.
+
+Each patient follows one clinical scenario (normal, single-root lesions, peripheral-nerve lesions,
+cauda equina, cord, several roots, worsening inside the window period and after it, red flags).
+The same count and seed give the same patients and findings; times are placed relative to the hour
+the demo is made, so the window-period worklist has open windows to show.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from exam_app.clinical.record import History, Patient, TensionSign, Visit
+from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.services.context import AppContext
+from exam_app.store import models
+from exam_app.store.records import set_patient_fields, set_visit_fields
+
+DEMO_USERS = (
+    ("pt.smith", "Sam Smith (physiotherapist)", "physiotherapist"),
+    ("dr.jones", "Dr Alex Jones", "doctor"),
+    ("fd.lee", "Robin Lee (front desk)", "front_desk"),
+    ("admin", "Clinic administrator", "admin"),
+)
+
+_NAMES = (
+    ("Doe", "Jane", "female"), ("Müller", "Zoë", "female"), ("Núñez", "José", "male"),
+    ("O'Brien", "Siobhán", "female"), ("Sharma", "अनन्या", "female"), ("Nguyễn", "Văn An", "male"),
+    ("Kowalski", "Łukasz", "male"), ("Haddad", "ليلى", "female"), ("Okafor", "Chidi", "male"),
+    ("Johansson", "Åsa", "female"), ("Petrov", "Дмитрий", "male"), ("García", "María José", "female"),
+    ("Smith", "John", "male"), ("Dubois", "Amélie", "female"), ("Rossi", "Marco", "male"),
+    ("Tanaka", "Hiro", "male"), ("Brown", "Olivia", "female"), ("Wilson", "Noah", "male"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    patients: int
+    visits: int
+    users: int
+
+
+# ------------------------------------------------------------------ findings
+
+
+@dataclass
+class _Exam:
+    """A full examination being written, starting from normal findings."""
+
+    motor: dict[str, dict[str, str]] = field(default_factory=dict)
+    light_touch: dict[str, dict[str, str]] = field(default_factory=dict)
+    pin_prick: dict[str, dict[str, str]] = field(default_factory=dict)
+    reflexes: dict[str, dict[str, str]] = field(default_factory=dict)
+    plantar: dict[str, str] = field(default_factory=lambda: {"left": "flexor", "right": "flexor"})
+    clonus: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
+    tension: dict[str, dict[str, TensionSign]] = field(default_factory=dict)
+    gait: dict[str, dict[str, str]] = field(default_factory=dict)
+    vac: str = "yes"
+    dap: str = "yes"
+    red_flags: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+
+    @classmethod
+    def normal(cls) -> _Exam:
+        vocab = vocabulary()
+        both = lambda value: {side: value for side in SIDES}  # noqa: E731
+        return cls(
+            motor={m.id: both("5") for m in vocab.motor_items},
+            light_touch={lv.id: both("2") for lv in vocab.sensory_levels},
+            pin_prick={lv.id: both("2") for lv in vocab.sensory_levels},
+            reflexes={r.id: both("2") for r in vocab.reflexes},
+            tension={t.id: {s: TensionSign("negative") for s in SIDES} for t in vocab.tension_signs
+                     if t.id != "crossed_straight_leg_raise"},
+            gait={g.id: both("normal") for g in vocab.gait_items},
+        )
+
+    def weak(self, side: str, **grades: str) -> _Exam:
+        for item, grade in grades.items():
+            self.motor[item][side] = grade
+        return self
+
+    def numb(self, side: str, *levels: str, score: str = "1") -> _Exam:
+        for level in levels:
+            self.light_touch[level][side] = score
+            self.pin_prick[level][side] = score
+        return self
+
+    def visit(self, at: datetime, examiner: str, onset: datetime | None, notes: str | None = None) -> Visit:
+        return Visit(
+            examined_at=at, examiner=examiner, weakness_onset=onset,
+            symptoms=self.symptoms, red_flags=self.red_flags,
+            motor=copy.deepcopy(self.motor), light_touch=copy.deepcopy(self.light_touch),
+            pin_prick=copy.deepcopy(self.pin_prick), reflexes=copy.deepcopy(self.reflexes),
+            plantar_response=dict(self.plantar), ankle_clonus_beats=dict(self.clonus),
+            tension_signs=copy.deepcopy(self.tension), gait=copy.deepcopy(self.gait),
+            vac=self.vac, dap=self.dap, notes=notes,
+            history=History(onset_character="sudden" if onset else None),
+            asked=frozenset({"symptoms", "red_flags"}),
+        )
+
+
+# ------------------------------------------------------------------ scenarios
+
+_Scenario = Callable[[datetime, random.Random], list[Visit]]
+_PT = "pt.smith"
+
+
+def _normal(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal()
+    exam.symptoms = ("low_back_pain",)
+    return [exam.visit(now - timedelta(days=20 + rng.randint(0, 10)), _PT, None, "Mechanical back pain, no deficit.")]
+
+
+def _l5_radiculopathy(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    onset = now - timedelta(hours=30)
+    exam = _Exam.normal().weak(side, great_toe_extension="3", hip_abduction="4", ankle_inversion="4",
+                               ankle_dorsiflexion="4")
+    exam.numb(side, "L5")
+    exam.tension["straight_leg_raise"][side] = TensionSign("positive", 40)
+    exam.gait["heel_walk"][side] = "impaired"
+    exam.symptoms = ("low_back_pain", "shooting_pain", "difficulty_lifting_foot")
+    first = exam.visit(now - timedelta(hours=24), _PT, onset)
+    second = exam.visit(now - timedelta(hours=2), _PT, None, "Unchanged since yesterday.")
+    return [first, second]
+
+
+def _progression_within_window(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    onset = now - timedelta(hours=44)
+    exam = _Exam.normal().weak(side, ankle_dorsiflexion="4", great_toe_extension="4", hip_abduction="4")
+    exam.numb(side, "L5")
+    exam.symptoms = ("shooting_pain", "difficulty_lifting_foot")
+    first = exam.visit(now - timedelta(hours=40), _PT, onset)
+    exam.weak(side, ankle_dorsiflexion="2", great_toe_extension="2", ankle_inversion="4")
+    exam.numb(side, "L5", score="0")
+    second = exam.visit(now - timedelta(hours=3), _PT, None, "Foot drop worse today.")
+    return [first, second]
+
+
+def _progression_after_window(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    onset = now - timedelta(days=12)
+    exam = _Exam.normal().weak(side, ankle_plantarflexion="4", hip_extension="4")
+    exam.reflexes["achilles"][side] = "1"
+    exam.numb(side, "S1")
+    first = exam.visit(now - timedelta(days=10), _PT, onset)
+    exam.weak(side, ankle_plantarflexion="3")
+    exam.reflexes["achilles"][side] = "0"
+    second = exam.visit(now - timedelta(days=5), _PT, None)
+    return [first, second]
+
+
+def _s1_radiculopathy(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    exam = _Exam.normal().weak(side, ankle_plantarflexion="4", hip_extension="4+")
+    exam.reflexes["achilles"][side] = "0"
+    exam.numb(side, "S1")
+    exam.gait["toe_walk"][side] = "impaired"
+    exam.tension["straight_leg_raise"][side] = TensionSign("positive", 50)
+    exam.symptoms = ("low_back_pain", "shooting_pain")
+    return [exam.visit(now - timedelta(days=6), _PT, now - timedelta(days=9))]
+
+
+def _l4_radiculopathy(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    exam = _Exam.normal().weak(side, knee_extension="4", ankle_dorsiflexion="4", hip_adduction="4")
+    exam.reflexes["patellar"][side] = "1"
+    exam.numb(side, "L4")
+    exam.tension["femoral_stretch"][side] = TensionSign("positive")
+    exam.symptoms = ("knee_buckling", "numbness")
+    onset = now - timedelta(days=16)
+    return [exam.visit(now - timedelta(days=15), _PT, onset), exam.visit(now - timedelta(days=8), _PT, None)]
+
+
+def _peroneal(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    exam = _Exam.normal().weak(side, ankle_dorsiflexion="3", great_toe_extension="3", ankle_eversion="4")
+    exam.numb(side, "L5")
+    exam.symptoms = ("difficulty_lifting_foot",)
+    return [exam.visit(now - timedelta(days=4), _PT, now - timedelta(days=5), "Sits with legs crossed.")]
+
+
+def _femoral(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    exam = _Exam.normal().weak(side, knee_extension="3", hip_flexion="4")
+    exam.reflexes["patellar"][side] = "0"
+    exam.numb(side, "L3")
+    exam.symptoms = ("knee_buckling",)
+    return [exam.visit(now - timedelta(days=18), _PT, now - timedelta(days=21), "After hip surgery.")]
+
+
+def _sciatic(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    exam = _Exam.normal().weak(side, knee_flexion="4", ankle_dorsiflexion="3", ankle_plantarflexion="4")
+    exam.numb(side, "L5", "S1")
+    return [exam.visit(now - timedelta(days=25), _PT, now - timedelta(days=27), "Gluteal injection.")]
+
+
+def _cauda_equina(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal().weak("left", ankle_plantarflexion="4").weak("right", ankle_plantarflexion="4")
+    exam.numb("left", "S3", "S4_5", score="0")
+    exam.numb("right", "S3", "S4_5", score="0")
+    exam.vac = "no"
+    exam.red_flags = ("bladder_dysfunction", "saddle_numbness", "bilateral_leg_symptoms")
+    exam.symptoms = ("low_back_pain", "numbness", "shooting_pain")
+    return [exam.visit(now - timedelta(hours=5), _PT, now - timedelta(hours=20))]
+
+
+def _cord(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal().weak("left", hip_flexion="4", knee_flexion="4").weak("right", hip_flexion="4")
+    exam.plantar = {"left": "extensor", "right": "extensor"}
+    exam.clonus = {"left": 5, "right": 3}
+    exam.reflexes["patellar"] = {"left": "4", "right": "4"}
+    exam.symptoms = ("stiffness", "heavy_legs", "balance_problems")
+    exam.red_flags = ("unexplained_falls",)
+    return [exam.visit(now - timedelta(days=2), _PT, now - timedelta(days=30))]
+
+
+def _multiradicular(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal().weak("left", knee_extension="4", great_toe_extension="4").weak(
+        "right", ankle_plantarflexion="4")
+    exam.numb("left", "L3", "L5")
+    exam.symptoms = ("heavy_legs", "numbness")
+    return [exam.visit(now - timedelta(days=9), _PT, now - timedelta(days=40))]
+
+
+def _stroke_flag(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal().weak("right", hip_flexion="3", knee_extension="3", ankle_dorsiflexion="3")
+    exam.red_flags = ("stroke_signs",)
+    exam.symptoms = ("paralysis",)
+    return [exam.visit(now - timedelta(hours=1), _PT, now - timedelta(hours=2), "Sent to emergency department.")]
+
+
+def _systemic_flag(now: datetime, rng: random.Random) -> list[Visit]:
+    exam = _Exam.normal().weak(rng.choice(SIDES), great_toe_extension="4+")
+    exam.red_flags = ("cancer_history", "night_pain")
+    exam.symptoms = ("low_back_pain",)
+    return [exam.visit(now - timedelta(days=3), _PT, now - timedelta(days=6))]
+
+
+def _recovering(now: datetime, rng: random.Random) -> list[Visit]:
+    side = rng.choice(SIDES)
+    onset = now - timedelta(days=60)
+    exam = _Exam.normal().weak(side, great_toe_extension="2", ankle_dorsiflexion="3")
+    exam.numb(side, "L5")
+    visits = [exam.visit(onset + timedelta(days=1), _PT, onset)]
+    for week, (toe, ankle) in enumerate((("3", "3"), ("3", "4-"), ("4-", "4"), ("4", "4+"), ("4+", "5")), 1):
+        exam.weak(side, great_toe_extension=toe, ankle_dorsiflexion=ankle)
+        visits.append(exam.visit(onset + timedelta(days=1 + 7 * week), _PT, None))
+    return visits
+
+
+SCENARIOS: tuple[_Scenario, ...] = (
+    _progression_within_window, _l5_radiculopathy, _cauda_equina, _normal, _progression_after_window,
+    _s1_radiculopathy, _l4_radiculopathy, _peroneal, _femoral, _sciatic, _cord, _multiradicular,
+    _stroke_flag, _systemic_flag, _recovering,
+)
+
+
+# ------------------------------------------------------------------ filling the database
+
+
+def demo_patients(count: int, seed: int, now: datetime) -> list[tuple[Patient, list[Visit]]]:
+    """The synthetic patients and their visits, without touching a database."""
+    rng = random.Random(seed)
+    now = now.replace(minute=0, second=0, microsecond=0)
+    patients = []
+    for index in range(count):
+        family, given, sex = _NAMES[index % len(_NAMES)]
+        born = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 60))
+        patient = Patient(
+            record_number=f"D-{seed:02d}{index + 1:05d}",
+            family_name=family, given_name=given, birth_date=born, sex=sex,
+            contact=f"+44 20 7946 {rng.randint(0, 9999):04d}", referring_clinician="Dr P. Grant (GP)",
+        )
+        scenario = SCENARIOS[index % len(SCENARIOS)]
+        visits = scenario(now - timedelta(minutes=rng.randint(0, 50)), rng)
+        patients.append((patient, visits))
+    return patients
+
+
+def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | None = None) -> DemoSummary:
+    """Add the demo users (if missing) and `count` demo patients (those not stored yet)."""
+    users_added = _add_demo_users(ctx)
+    moment = (now or datetime.now(UTC)).astimezone()
+    patients = visits = 0
+    with ctx.db.session() as session:
+        examiner = session.scalar(select(models.User).where(models.User.username == _PT))
+        stored = set(session.scalars(select(models.Patient.record_number)))
+        for patient, patient_visits in demo_patients(count, seed, moment):
+            if patient.record_number in stored:
+                continue
+            row = models.Patient()
+            set_patient_fields(row, patient)
+            for visit in patient_visits:
+                visit_row = models.Visit(
+                    status="signed", created_by_id=examiner.id if examiner else ctx.user.id,
+                    signed_by_id=examiner.id if examiner else ctx.user.id, signed_at=visit.examined_at)
+                set_visit_fields(visit_row, visit)
+                row.visits.append(visit_row)
+                visits += 1
+            session.add(row)
+            patients += 1
+            if patients % 500 == 0:
+                session.flush()
+        session.add(models.AuditEvent(user_id=ctx.user.id, action="demo_filled", entity="clinic",
+                                      detail={"patients": patients, "visits": visits, "seed": seed}))
+    return DemoSummary(patients, visits, users_added)
+
+
+def _add_demo_users(ctx: AppContext) -> int:
+    added = 0
+    with ctx.db.session() as session:
+        existing = set(session.scalars(select(models.User.username)))
+        for username, name, role in DEMO_USERS:
+            if username not in existing:
+                session.add(models.User(username=username, display_name=name, role=role, active=True))
+                added += 1
+    return added
+
+
+def patient_count(ctx: AppContext) -> int:
+    with ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(models.Patient)) or 0)

@@ -1,0 +1,212 @@
+"""The database schema (SQLAlchemy 2 ORM). Changes go through Alembic migrations in `migrations/`.
+
+Findings are one row per item, side and modality, so a single item can be queried across visits
+and patients without loading whole records ("every visit where left great-toe extension <= 3").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("physiotherapist", "doctor", "front_desk", "admin", "system")
+VISIT_STATUSES = ("draft", "signed", "amended")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant stored as naive UTC on every backend and read back as aware UTC."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a time stored in the database must carry its time zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    return 0 if offset is None else int(offset.total_seconds() // 60)
+
+
+def in_offset(moment: datetime, minutes: int) -> datetime:
+    """An aware UTC instant shown at the offset it was written with."""
+    return moment.astimezone(timezone(timedelta(minutes=minutes)))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_number: Mapped[str] = mapped_column(String(64), unique=True)
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    # Case- and accent-folded names for fast type-ahead search by prefix.
+    family_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    given_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, index=True)
+    sex: Mapped[str | None] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(Text)
+    referring_clinician: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    visits: Mapped[list[Visit]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", order_by="Visit.examined_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (UniqueConstraint("patient_id", "examined_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    examined_at: Mapped[datetime] = mapped_column(index=True)
+    examined_at_offset: Mapped[int] = mapped_column(Integer, default=0)  # minutes east of UTC, as written
+    examiner: Mapped[str | None] = mapped_column(String(200))
+    weakness_onset: Mapped[datetime | None] = mapped_column()
+    weakness_onset_offset: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    vac: Mapped[str | None] = mapped_column(String(8))
+    dap: Mapped[str | None] = mapped_column(String(8))
+    notes: Mapped[str | None] = mapped_column(Text)
+    history: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    asked: Mapped[str] = mapped_column(String(64), default="")  # comma list: symptoms,red_flags
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime | None] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="visits")
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="Finding.id"
+    )
+    amendments: Mapped[list[VisitAmendment]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitAmendment.amended_at"
+    )
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Finding(Base):
+    """One recorded value: a motor grade, sensory score, reflex, sign, symptom or red-flag answer.
+
+    `kind` is one of motor, light_touch, pin_prick, reflex, plantar_response, ankle_clonus_beats,
+    tension_sign, gait, symptom, red_flag. `number` is the value as a number where it has one (the
+    base grade of a motor grade, a sensory score, a reflex grade, clonus beats) so that queries can
+    compare it; `tag` is the ISNCSCI `*`/`**` tag.
+    """
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        Index("ix_findings_item", "kind", "item", "side", "number"),
+        UniqueConstraint("visit_id", "kind", "item", "side"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    item: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(8), default="")  # "" for items without a side
+    value: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int | None] = mapped_column(Integer)
+    tag: Mapped[str] = mapped_column(String(4), default="")
+    angle: Mapped[int | None] = mapped_column(Integer)
+
+    visit: Mapped[Visit] = relationship(back_populates="findings")
+
+
+class VisitAmendment(Base):
+    """A correction of a signed visit: the visit as it was before, who changed it, when and why."""
+
+    __tablename__ = "visit_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    amended_at: Mapped[datetime] = mapped_column(default=utc_now)
+    amended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    visit: Mapped[Visit] = relationship(back_populates="amendments")
+
+
+class AuditEvent(Base):
+    """Append-only: the migrations add triggers that refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ClinicSetting(Base):
+    __tablename__ = "clinic_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

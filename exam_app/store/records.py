@@ -1,0 +1,160 @@
+"""Mapping between stored rows and the plain exam record of `exam_app.clinical.record`."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from exam_app.clinical import record as plain
+from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
+from exam_app.store import models
+
+# Finding kinds that hold a value per item and side, as in the record's mappings.
+_SIDED_KINDS = ("motor", "light_touch", "pin_prick", "reflexes", "gait")
+_KIND_OF_FIELD = {"reflexes": "reflex"}
+
+
+def search_key(text: str | None) -> str:
+    """Case- and accent-folded text for prefix search ("Émile" and "emile" find each other)."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def set_patient_fields(row: models.Patient, patient: plain.Patient) -> None:
+    row.record_number = patient.record_number
+    row.family_name = patient.family_name
+    row.given_name = patient.given_name
+    row.family_key = search_key(patient.family_name)
+    row.given_key = search_key(patient.given_name)
+    row.birth_date = patient.birth_date
+    row.sex = patient.sex
+    row.contact = patient.contact
+    row.referring_clinician = patient.referring_clinician
+
+
+def patient_from_row(row: models.Patient) -> plain.Patient:
+    return plain.Patient(
+        record_number=row.record_number,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        contact=row.contact,
+        referring_clinician=row.referring_clinician,
+    )
+
+
+def set_visit_fields(row: models.Visit, visit: plain.Visit) -> None:
+    """Overwrite the stored visit (times, history and every finding) with `visit`."""
+    row.examined_at = visit.examined_at
+    row.examined_at_offset = models.offset_minutes(visit.examined_at)
+    row.examiner = visit.examiner
+    row.weakness_onset = visit.weakness_onset
+    row.weakness_onset_offset = (
+        models.offset_minutes(visit.weakness_onset) if visit.weakness_onset is not None else None
+    )
+    row.vac = visit.vac
+    row.dap = visit.dap
+    row.notes = visit.notes
+    row.history = _history_document(visit.history)
+    row.asked = ",".join(sorted(visit.asked))
+    row.findings = list(findings_of(visit))
+
+
+def findings_of(visit: plain.Visit) -> list[models.Finding]:
+    rows: list[models.Finding] = []
+    for field in _SIDED_KINDS:
+        kind = _KIND_OF_FIELD.get(field, field)
+        for item, sides in getattr(visit, field).items():
+            for side, value in sides.items():
+                number, tag = _number_and_tag(kind, value)
+                rows.append(models.Finding(kind=kind, item=item, side=side, value=value, number=number, tag=tag))
+    for side, response in visit.plantar_response.items():
+        rows.append(models.Finding(kind="plantar_response", item="plantar_response", side=side, value=response))
+    for side, beats in visit.ankle_clonus_beats.items():
+        rows.append(models.Finding(
+            kind="ankle_clonus_beats", item="ankle_clonus_beats", side=side, value=str(beats), number=beats))
+    for sign, sides in visit.tension_signs.items():
+        for side, tension in sides.items():
+            rows.append(models.Finding(
+                kind="tension_sign", item=sign, side=side, value=tension.result, angle=tension.angle))
+    for symptom in visit.symptoms:
+        rows.append(models.Finding(kind="symptom", item=symptom, value="yes"))
+    for flag in visit.red_flags:
+        rows.append(models.Finding(kind="red_flag", item=flag, value="yes"))
+    return rows
+
+
+def _number_and_tag(kind: str, value: str) -> tuple[int | None, str]:
+    if kind == "motor":
+        grade = parse_motor_grade(value)
+        return grade.base, grade.tag
+    if kind in ("light_touch", "pin_prick"):
+        score = parse_sensory_score(value)
+        return score.score, score.tag
+    if kind == "reflex" and value.isdigit():
+        return int(value), ""
+    return None, ""
+
+
+def visit_from_row(row: models.Visit) -> plain.Visit:
+    visit = plain.Visit(
+        examined_at=models.in_offset(row.examined_at, row.examined_at_offset),
+        examiner=row.examiner,
+        weakness_onset=(
+            models.in_offset(row.weakness_onset, row.weakness_onset_offset or 0)
+            if row.weakness_onset is not None else None
+        ),
+        vac=row.vac,
+        dap=row.dap,
+        notes=row.notes,
+        history=_history_from_document(row.history),
+        asked=frozenset(a for a in row.asked.split(",") if a),
+    )
+    symptoms: list[str] = []
+    red_flags: list[str] = []
+    for finding in row.findings:
+        _place(visit, finding, symptoms, red_flags)
+    visit.symptoms = tuple(symptoms)
+    visit.red_flags = tuple(red_flags)
+    return visit
+
+
+def _place(visit: plain.Visit, finding: models.Finding, symptoms: list[str], red_flags: list[str]) -> None:
+    kind, item, side = finding.kind, finding.item, finding.side
+    if kind == "symptom":
+        symptoms.append(item)
+    elif kind == "red_flag":
+        if finding.value == "yes":
+            red_flags.append(item)
+    elif kind == "plantar_response":
+        visit.plantar_response[side] = finding.value
+    elif kind == "ankle_clonus_beats":
+        visit.ankle_clonus_beats[side] = int(finding.value)
+    elif kind == "tension_sign":
+        visit.tension_signs.setdefault(item, {})[side] = plain.TensionSign(finding.value, finding.angle)
+    else:
+        field = "reflexes" if kind == "reflex" else kind
+        getattr(visit, field).setdefault(item, {})[side] = finding.value
+
+
+def record_from_rows(patient: models.Patient, visits: list[models.Visit]) -> plain.ExamRecord:
+    return plain.ExamRecord(patient_from_row(patient), [visit_from_row(v) for v in visits])
+
+
+def _history_document(history: plain.History | None) -> dict[str, Any] | None:
+    if history is None:
+        return None
+    doc = {key: getattr(history, key) for key in plain.History.__dataclass_fields__}
+    doc["medications"] = list(history.medications)
+    return doc
+
+
+def _history_from_document(doc: dict[str, Any] | None) -> plain.History | None:
+    if doc is None:
+        return None
+    fields = dict(doc)
+    fields["medications"] = tuple(fields.get("medications") or ())
+    return plain.History(**fields)
