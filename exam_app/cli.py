@@ -105,7 +105,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     if not 1 <= args.patients <= 100_000:
         raise InvalidInput(f"--patients: {args.patients} is outside 1 to 100000")
-    summary = fill_demo_clinic(_context(args), args.patients, args.seed)
+    with _context(args) as ctx:
+        summary = fill_demo_clinic(ctx, args.patients, args.seed)
     print(f"demo clinic: {summary.patients} patients, {summary.visits} visits, {summary.users} users added")
     return EXIT_OK
 
@@ -113,18 +114,18 @@ def _demo(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from exam_app.services.records import import_file
 
-    ctx = _context(args)
     refused = 0
-    for path in args.files:
-        try:
-            result = import_file(ctx, path)
-        except InvalidInput as error:
-            print(f"exam-app: {error}", file=sys.stderr)
-            refused += 1
-            continue
-        new = "new patient" if result.patient_created else "existing patient"
-        print(f"{path}: {result.record_number} ({new}): {result.visits_added} visits added, "
-              f"{result.visits_already_stored} already stored")
+    with _context(args) as ctx:
+        for path in args.files:
+            try:
+                result = import_file(ctx, path)
+            except InvalidInput as error:
+                print(f"exam-app: {error}", file=sys.stderr)
+                refused += 1
+                continue
+            new = "new patient" if result.patient_created else "existing patient"
+            print(f"{path}: {result.record_number} ({new}): {result.visits_added} visits added, "
+                  f"{result.visits_already_stored} already stored")
     return EXIT_INVALID if refused else EXIT_OK
 
 
@@ -132,7 +133,8 @@ def _export(args: argparse.Namespace) -> int:
     from exam_app.interop.exam_record import dumps_exam_record
     from exam_app.services.records import load_record
 
-    text = dumps_exam_record(load_record(_context(args), args.record_number))
+    with _context(args) as ctx:
+        text = dumps_exam_record(load_record(ctx, args.record_number))
     _write_output(text, args.out)
     return EXIT_OK
 

@@ -62,6 +62,15 @@ class AppContext:
                 user_id=self.user.id, action="setting_changed", entity="setting", entity_id=key,
                 detail={"value": value}))
 
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @property
     def window_days(self) -> int:
         default = int(rule_tables()["window_days"]["default"])
@@ -74,8 +83,12 @@ def open_context(data_dir: Path | None = None, url: str | None = None, username:
     Raises DatabaseError (and NewerDatabaseError) with a message for the user.
     """
     db = open_database(database_url(data_dir, url))
-    backup = migrate.upgrade(db)
-    user = _acting_user(db, username)
+    try:
+        backup = migrate.upgrade(db)
+        user = _acting_user(db, username)
+    except BaseException:
+        db.dispose()
+        raise
     return AppContext(db, user, backup)
 
 

@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := .demo-data
+export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
+
+.PHONY: run test lint check screenshots bench migration clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## run: open the app on a local SQLite database with demo data (made on first run)
+run: $(STAMP)
+	test -f $(DEMO_DIR)/exam-records.sqlite3 || $(BIN)/exam-app --data-dir $(DEMO_DIR) demo
+	$(BIN)/exam-app --data-dir $(DEMO_DIR)
+
+## test: lint, type checks, layer contracts and the whole test suite, headless
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check exam_app tests bench tools migrations
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+## bench: print the speed and memory figures of bench/
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+## screenshots: render every screen offscreen into docs/screenshots/
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
+
+## migration: autogenerate a migration from the models, MESSAGE="what changed"
+migration: $(STAMP)
+	$(BIN)/python tools/new_migration.py "$(MESSAGE)"
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

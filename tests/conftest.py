@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own data folder and database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from exam_app.services.context import AppContext, open_context
+
+POSTGRES_VARIABLE = "EXAM_APP_TEST_POSTGRES_URL"
+NO_POSTGRES = f"no PostgreSQL server for the storage tests: set {POSTGRES_VARIABLE} (.ci/run starts one)"
+
+
+def _fresh_postgres(url: str) -> str:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, and (when a server is available) PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'exam-records.sqlite3'}"
+    url = os.environ.get(POSTGRES_VARIABLE)
+    if not url:
+        pytest.skip(NO_POSTGRES)
+    return _fresh_postgres(url)
+
+
+@pytest.fixture
+def ctx(database_url: str) -> Iterator[AppContext]:
+    context = open_context(url=database_url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def sqlite_ctx(tmp_path: Path) -> Iterator[AppContext]:
+    context = open_context(data_dir=tmp_path / "data")
+    yield context
+    context.close()
