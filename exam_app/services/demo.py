@@ -69,7 +69,10 @@ class _Exam:
     @classmethod
     def normal(cls) -> _Exam:
         vocab = vocabulary()
-        both = lambda value: {side: value for side in SIDES}  # noqa: E731
+
+        def both(value: str) -> dict[str, str]:
+            return {side: value for side in SIDES}
+
         return cls(
             motor={m.id: both("5") for m in vocab.motor_items},
             light_touch={lv.id: both("2") for lv in vocab.sensory_levels},

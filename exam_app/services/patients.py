@@ -1,35 +1,177 @@
-"""Finding and listing patients."""
+"""Finding, registering and editing patients."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from exam_app.services.context import AppContext
+from exam_app.clinical.record import Patient
+from exam_app.clinical.vocabulary import vocabulary
+from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.store import models
+from exam_app.store.records import patient_from_row, search_key, set_patient_fields
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+_END = "\uffff"  # above every character a folded key holds: key >= t AND key < t + _END is a prefix match
+
+
+class EditConflict(ServiceError):
+    """Somebody else saved the same thing since it was opened; nothing was overwritten."""
 
 
 @dataclass(frozen=True)
 class PatientSummary:
     record_number: str
-    name: str
+    name: str  # "Family, Given"
     birth_date: date | None
+    sex: str | None
     visits: int
+    last_examined_at: datetime | None
+    version: int
+
+
+def _date_in(text: str) -> date | None:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
+    return and_(column >= token, column < token + _END)
+
+
+def search_patients(ctx: AppContext, text: str = "", limit: int = 50) -> list[PatientSummary]:
+    """Type-ahead search: every word must start a name or the record number; a date finds births."""
+    text = text.strip()
+    conditions: list[ColumnElement[bool]] = []
+    born = _date_in(text)
+    if born is not None:
+        conditions.append(models.Patient.birth_date == born)
+    else:
+        for token in re.split(r"[\s,]+", search_key(text)):
+            if token:
+                conditions.append(or_(_prefix(models.Patient.family_key, token),
+                                      _prefix(models.Patient.given_key, token),
+                                      _prefix(models.Patient.record_key, token)))
+    visits = (
+        select(models.Visit.patient_id, func.count(models.Visit.id).label("visits"),
+               func.max(models.Visit.examined_at).label("last"))
+        .where(models.Visit.status != "draft")
+        .group_by(models.Visit.patient_id)
+        .subquery()
+    )
+    query = (
+        select(models.Patient, visits.c.visits, visits.c.last)
+        .outerjoin(visits, visits.c.patient_id == models.Patient.id)
+        .where(*conditions)
+        .order_by(models.Patient.family_key, models.Patient.given_key, models.Patient.record_number)
+        .limit(limit)
+    )
+    with ctx.db.session() as session:
+        rows = session.execute(query).all()
+        return [_summary(patient, count, last) for patient, count, last in rows]
+
+
+def _summary(row: models.Patient, visits: int | None, last: datetime | None) -> PatientSummary:
+    name = ", ".join(n for n in (row.family_name, row.given_name) if n) or row.record_number
+    last_local = last.astimezone() if last is not None else None
+    return PatientSummary(row.record_number, name, row.birth_date, row.sex, visits or 0, last_local, row.version)
 
 
 def patient_summaries(ctx: AppContext, limit: int = 200) -> list[PatientSummary]:
+    return search_patients(ctx, "", limit)
+
+
+def get_patient(ctx: AppContext, record_number: str) -> tuple[Patient, int]:
+    """The patient and the version to hand back when saving an edit."""
     with ctx.db.session() as session:
-        rows = session.execute(
-            select(models.Patient.record_number, models.Patient.family_name, models.Patient.given_name,
-                   models.Patient.birth_date, func.count(models.Visit.id))
-            .outerjoin(models.Visit)
-            .group_by(models.Patient.id)
-            .order_by(models.Patient.family_key, models.Patient.given_key)
-            .limit(limit)
-        ).all()
-    return [
-        PatientSummary(rn, ", ".join(n for n in (family, given) if n) or rn, born, count)
-        for rn, family, given, born, count in rows
-    ]
+        row = _row(session, record_number)
+        return patient_from_row(row), row.version
+
+
+def _row(session: Session, record_number: str) -> models.Patient:
+    row = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
+    if row is None:
+        raise NotFound(f"no patient with record number {record_number!r}")
+    return row
+
+
+def check_patient(patient: Patient, today: date | None = None) -> Patient:
+    """The patient with fields trimmed; InvalidInput names the first field that is wrong."""
+    trimmed = replace(
+        patient,
+        record_number=patient.record_number.strip(),
+        family_name=(patient.family_name or "").strip() or None,
+        given_name=(patient.given_name or "").strip() or None,
+        contact=(patient.contact or "").strip() or None,
+        referring_clinician=(patient.referring_clinician or "").strip() or None,
+    )
+    if not trimmed.record_number:
+        raise InvalidInput("record number: required")
+    if len(trimmed.record_number) > 64:
+        raise InvalidInput("record number: at most 64 characters")
+    if not trimmed.family_name and not trimmed.given_name:
+        raise InvalidInput("name: give a family name or a given name")
+    if trimmed.birth_date is not None and trimmed.birth_date > (today or date.today()):
+        raise InvalidInput(f"birth date: {trimmed.birth_date.isoformat()} is in the future")
+    if trimmed.sex is not None and trimmed.sex not in vocabulary().sexes:
+        raise InvalidInput(f"sex: {trimmed.sex!r} is not one of {', '.join(vocabulary().sexes)}")
+    return trimmed
+
+
+def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
+    patient = check_patient(patient)
+    with ctx.db.session() as session:
+        taken = session.scalar(select(models.Patient.id).where(models.Patient.record_number == patient.record_number))
+        if taken is not None:
+            raise InvalidInput(f"record number: {patient.record_number!r} belongs to another patient")
+        row = models.Patient()
+        set_patient_fields(row, patient)
+        session.add(row)
+        session.flush()
+        session.add(models.AuditEvent(user_id=ctx.user.id, action="patient_registered", entity="patient",
+                                      entity_id=patient.record_number))
+        return _summary(row, 0, None)
+
+
+def update_patient(ctx: AppContext, record_number: str, patient: Patient, version: int) -> PatientSummary:
+    """Save an edit made on `version`; EditConflict if somebody saved the patient since."""
+    patient = check_patient(patient)
+    try:
+        with ctx.db.session() as session:
+            row = _row(session, record_number)
+            if row.version != version:
+                raise EditConflict(_conflict_message(patient_from_row(row)))
+            if patient.record_number != record_number:
+                taken = session.scalar(
+                    select(models.Patient.id).where(models.Patient.record_number == patient.record_number))
+                if taken is not None:
+                    raise InvalidInput(f"record number: {patient.record_number!r} belongs to another patient")
+            before = patient_from_row(row)
+            set_patient_fields(row, patient)
+            session.flush()
+            session.add(models.AuditEvent(
+                user_id=ctx.user.id, action="patient_edited", entity="patient", entity_id=patient.record_number,
+                detail={"changed": _changed_fields(before, patient)}))
+            return _summary(row, None, None)
+    except StaleDataError:
+        raise EditConflict(_conflict_message(get_patient(ctx, record_number)[0])) from None
+
+
+def _changed_fields(before: Patient, after: Patient) -> list[str]:
+    return [name for name in Patient.__dataclass_fields__ if getattr(before, name) != getattr(after, name)]
+
+
+def _conflict_message(stored: Patient) -> str:
+    born = stored.birth_date.isoformat() if stored.birth_date else "no birth date"
+    return (f"{stored.record_number} was changed on another workstation since you opened it "
+            f"(now: {stored.display_name}, {born}). Your edit was not saved; reopen the patient and "
+            "make it again.")

@@ -7,7 +7,7 @@ and patients without loading whole records ("every visit where left great-toe ex
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -71,7 +71,7 @@ def in_offset(moment: datetime, minutes: int) -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UTCDateTime}
 
 
 class User(Base):
@@ -91,6 +91,7 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_number: Mapped[str] = mapped_column(String(64), unique=True)
+    record_key: Mapped[str] = mapped_column(String(64), default="", index=True)
     family_name: Mapped[str | None] = mapped_column(String(200))
     given_name: Mapped[str | None] = mapped_column(String(200))
     # Case- and accent-folded names for fast type-ahead search by prefix.
@@ -108,7 +109,7 @@ class Patient(Base):
         back_populates="patient", cascade="all, delete-orphan", order_by="Visit.examined_at"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
 
 
 class Visit(Base):
@@ -144,7 +145,7 @@ class Visit(Base):
     )
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
 
 
 class Finding(Base):

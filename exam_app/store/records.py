@@ -24,6 +24,7 @@ def search_key(text: str | None) -> str:
 
 def set_patient_fields(row: models.Patient, patient: plain.Patient) -> None:
     row.record_number = patient.record_number
+    row.record_key = search_key(patient.record_number)
     row.family_name = patient.family_name
     row.given_name = patient.given_name
     row.family_key = search_key(patient.family_name)
@@ -60,7 +61,30 @@ def set_visit_fields(row: models.Visit, visit: plain.Visit) -> None:
     row.notes = visit.notes
     row.history = _history_document(visit.history)
     row.asked = ",".join(sorted(visit.asked))
-    row.findings = list(findings_of(visit))
+    _merge_findings(row, findings_of(visit))
+
+
+def _merge_findings(row: models.Visit, wanted: list[models.Finding]) -> None:
+    """Update the stored findings in place: change values, drop the removed, add the new.
+
+    (Replacing the whole collection would insert the new rows before deleting the old ones and
+    trip the unique key of visit, kind, item and side.)
+    """
+    stored = {(f.kind, f.item, f.side): f for f in row.findings}
+    keep = set()
+    for finding in wanted:
+        key = (finding.kind, finding.item, finding.side)
+        keep.add(key)
+        current = stored.get(key)
+        if current is None:
+            row.findings.append(finding)
+        elif (current.value, current.number, current.tag, current.angle) != (
+                finding.value, finding.number, finding.tag, finding.angle):
+            current.value, current.number = finding.value, finding.number
+            current.tag, current.angle = finding.tag, finding.angle
+    for key, finding in stored.items():
+        if key not in keep:
+            row.findings.remove(finding)
 
 
 def findings_of(visit: plain.Visit) -> list[models.Finding]:

@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.create_table('patients',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('record_number', sa.String(length=64), nullable=False),
+    sa.Column('record_key', sa.String(length=64), nullable=False),
     sa.Column('family_name', sa.String(length=200), nullable=True),
     sa.Column('given_name', sa.String(length=200), nullable=True),
     sa.Column('family_key', sa.String(length=200), nullable=False),
@@ -46,6 +47,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_patients_birth_date'), ['birth_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_patients_family_key'), ['family_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_patients_given_key'), ['given_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patients_record_key'), ['record_key'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -162,6 +164,7 @@ def downgrade() -> None:
     op.drop_table('audit_events')
     op.drop_table('users')
     with op.batch_alter_table('patients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patients_record_key'))
         batch_op.drop_index(batch_op.f('ix_patients_given_key'))
         batch_op.drop_index(batch_op.f('ix_patients_family_key'))
         batch_op.drop_index(batch_op.f('ix_patients_birth_date'))

@@ -64,7 +64,7 @@ def test_a_different_visit_at_a_stored_time_refuses_the_file(
     changed = two_visit_record()
     changed["visits"][0]["motor"]["great_toe_extension"]["left"] = "1"
     before = row_counts(database_url)
-    code, out, err = run(capsys, "--database", database_url, "import", str(write(tmp_path / "c.json", changed)))
+    code, _, err = run(capsys, "--database", database_url, "import", str(write(tmp_path / "c.json", changed)))
     assert code == 2
     assert err.count("\n") == 1 and "visits[0].examined_at" in err and "already stored" in err
     assert row_counts(database_url) == before
@@ -111,9 +111,11 @@ MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], None] | str, str]] = {
     "visits not a list": (_set("visits", {}), "visits: {} is not a list of visits"),
     "repeated symptom": (_set("visits.0.symptoms", ["cramps", "cramps"]),
                          'visits[0].symptoms[1]: "cramps" is listed twice'),
-    "exam before birth": (_set("patient.birth_date", "2026-11-05"),
-                          'visits[0].examined_at: "2026-11-02T09:30:00+01:00" is before the patient\'s birth date'),
-    "birth in the future": (_set("patient.birth_date", "2999-01-01"), "patient.birth_date: 2999-01-01 is in the future"),
+    "exam before birth": (
+        _set("patient.birth_date", "2026-11-05"),
+        'visits[0].examined_at: "2026-11-02T09:30:00+01:00" is before the patient\'s birth date'),
+    "birth in the future": (_set("patient.birth_date", "2999-01-01"),
+                            "patient.birth_date: 2999-01-01 is in the future"),
     "impossible date": (_set("visits.0.examined_at", "2026-02-30T10:00:00"),
                         'visits[0].examined_at: "2026-02-30T10:00:00" is not a valid time'),
     "time without T": (_set("visits.0.examined_at", "2026-11-02 09:30"),

@@ -1,0 +1,213 @@
+"""A visit's life: a draft saved as the examiner types, signed (read-only), amended with a reason.
+
+Drafts live in the database (status `draft`), so a crash or power cut loses at most the seconds
+since the last autosave, and the next start offers them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from exam_app.clinical.record import ExamRecord, Visit
+from exam_app.interop.exam_record import visit_document
+from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
+from exam_app.services.patients import EditConflict
+from exam_app.store import models
+from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
+
+
+@dataclass(frozen=True)
+class OpenVisit:
+    """A visit opened for editing: its id, the version to save against, and its findings."""
+
+    visit_id: int
+    record_number: str
+    patient_name: str
+    status: str
+    version: int
+    visit: Visit
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    visit_id: int
+    record_number: str
+    patient_name: str
+    examined_at: datetime
+    saved_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+def _visit_row(session: Session, visit_id: int) -> models.Visit:
+    row = session.scalar(
+        select(models.Visit).where(models.Visit.id == visit_id)
+        .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient)))
+    if row is None:
+        raise NotFound(f"visit {visit_id} does not exist (was the draft discarded on another workstation?)")
+    return row
+
+
+def _open(row: models.Visit) -> OpenVisit:
+    patient = patient_from_row(row.patient)
+    name = ", ".join(n for n in (patient.family_name, patient.given_name) if n) or patient.record_number
+    return OpenVisit(row.id, patient.record_number, name, row.status, row.version, visit_from_row(row))
+
+
+# Workstations' clocks disagree by a little; an examination a few minutes "ahead" is not an error.
+_CLOCK_GRACE = timedelta(minutes=5)
+
+
+def check_visit(visit: Visit) -> None:
+    """InvalidInput naming the first impossible time of a visit being recorded."""
+    if visit.examined_at.tzinfo is None:
+        raise InvalidInput("examined at: the time must carry its time zone")
+    if visit.weakness_onset is not None and visit.weakness_onset > visit.examined_at:
+        raise InvalidInput("weakness onset: after the examination time")
+    if visit.examined_at > _now() + _CLOCK_GRACE:
+        raise InvalidInput("examined at: in the future")
+
+
+def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
+    """A new draft visit for the patient, examined now by the acting user."""
+    moment = (examined_at or _now()).replace(microsecond=0)
+    with ctx.db.session() as session:
+        patient = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
+        if patient is None:
+            raise NotFound(f"no patient with record number {record_number!r}")
+        clash = session.scalar(select(models.Visit.id).where(
+            models.Visit.patient_id == patient.id, models.Visit.examined_at == moment))
+        if clash is not None:
+            raise InvalidInput(f"examined at: {record_number} already has a visit at {moment.isoformat()}")
+        visit = Visit(examined_at=moment, examiner=ctx.user.username, asked=frozenset({"symptoms", "red_flags"}))
+        row = models.Visit(patient=patient, status="draft", created_by_id=ctx.user.id)
+        set_visit_fields(row, visit)
+        session.add(row)
+        session.flush()
+        session.add(models.AuditEvent(user_id=ctx.user.id, action="visit_started", entity="visit",
+                                      entity_id=str(row.id), detail={"patient": record_number}))
+        return _open(row)
+
+
+def open_visit(ctx: AppContext, visit_id: int) -> OpenVisit:
+    with ctx.db.session() as session:
+        return _open(_visit_row(session, visit_id))
+
+
+def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
+    """Store the draft's findings as they are now; returns the new version."""
+    try:
+        with ctx.db.session() as session:
+            row = _visit_row(session, visit_id)
+            _check_editable(row, version)
+            set_visit_fields(row, visit)
+            row.updated_at = datetime.now(UTC)  # marks the row changed, so its version moves on
+            session.flush()
+            return row.version
+    except StaleDataError:
+        raise EditConflict(_conflict(visit_id)) from None
+
+
+def _check_editable(row: models.Visit, version: int) -> None:
+    if row.status != "draft":
+        raise ServiceError(f"visit {row.id} is {row.status} and can no longer be edited; amend it instead")
+    if row.version != version:
+        raise EditConflict(_conflict(row.id))
+
+
+def _conflict(visit_id: int) -> str:
+    return (f"visit {visit_id} was saved on another workstation since you opened it; your changes were not "
+            "saved over it. Reopen the visit to see both.")
+
+
+def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
+    """Save and sign: the visit becomes read-only. Returns the new version."""
+    try:
+        with ctx.db.session() as session:
+            row = _visit_row(session, visit_id)
+            _check_editable(row, version)
+            check_visit(visit)
+            set_visit_fields(row, visit)
+            row.status = "signed"
+            row.signed_by_id = ctx.user.id
+            row.signed_at = datetime.now(UTC)
+            session.flush()
+            session.add(models.AuditEvent(
+                user_id=ctx.user.id, action="visit_signed", entity="visit", entity_id=str(row.id),
+                detail={"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat()}))
+            return row.version
+    except StaleDataError:
+        raise EditConflict(_conflict(visit_id)) from None
+
+
+def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reason: str) -> int:
+    """Correct a signed visit, keeping the original, who, when and why."""
+    if not reason.strip():
+        raise InvalidInput("reason: say why the signed visit is corrected")
+    try:
+        with ctx.db.session() as session:
+            row = _visit_row(session, visit_id)
+            if row.status == "draft":
+                raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
+            if row.version != version:
+                raise EditConflict(_conflict(visit_id))
+            check_visit(visit)
+            previous = visit_document(visit_from_row(row))
+            row.amendments.append(models.VisitAmendment(
+                amended_by_id=ctx.user.id, reason=reason.strip(), previous=previous))
+            set_visit_fields(row, visit)
+            row.status = "amended"
+            row.updated_at = datetime.now(UTC)
+            session.flush()
+            session.add(models.AuditEvent(
+                user_id=ctx.user.id, action="visit_amended", entity="visit", entity_id=str(row.id),
+                detail={"reason": reason.strip()}))
+            return row.version
+    except StaleDataError:
+        raise EditConflict(_conflict(visit_id)) from None
+
+
+def discard_draft(ctx: AppContext, visit_id: int) -> None:
+    with ctx.db.session() as session:
+        row = _visit_row(session, visit_id)
+        if row.status != "draft":
+            raise ServiceError(f"visit {visit_id} is {row.status}: a signed visit is never deleted")
+        session.delete(row)
+        session.add(models.AuditEvent(user_id=ctx.user.id, action="draft_discarded", entity="visit",
+                                      entity_id=str(visit_id)))
+
+
+def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
+    """The acting user's unsigned drafts, newest first: what a crash may have left behind."""
+    with ctx.db.session() as session:
+        rows = session.scalars(
+            select(models.Visit).where(models.Visit.status == "draft", models.Visit.created_by_id == ctx.user.id)
+            .options(selectinload(models.Visit.patient))
+            .order_by(models.Visit.updated_at.desc())).all()
+        return [DraftSummary(r.id, r.patient.record_number, _open_name(r.patient),
+                             models.in_offset(r.examined_at, r.examined_at_offset), r.updated_at.astimezone())
+                for r in rows]
+
+
+def _open_name(row: models.Patient) -> str:
+    return ", ".join(n for n in (row.family_name, row.given_name) if n) or row.record_number
+
+
+def earlier_visits(ctx: AppContext, record_number: str, before: datetime | None = None) -> ExamRecord:
+    """The patient's signed (and amended) visits, optionally only those before a time."""
+    with ctx.db.session() as session:
+        patient = session.scalar(
+            select(models.Patient).where(models.Patient.record_number == record_number)
+            .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
+        if patient is None:
+            raise NotFound(f"no patient with record number {record_number!r}")
+        visits = [visit_from_row(v) for v in patient.visits
+                  if v.status != "draft" and (before is None or v.examined_at < before)]
+        return ExamRecord(patient_from_row(patient), visits)

@@ -1,0 +1,91 @@
+"""Visits: drafts, signing, amendments, recovery after a crash, conflicts between workstations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from exam_app.clinical.record import Patient
+from exam_app.services.context import AppContext, InvalidInput, ServiceError
+from exam_app.services.patients import EditConflict, register_patient
+from exam_app.services.visits import (
+    amend_visit,
+    discard_draft,
+    drafts_to_recover,
+    earlier_visits,
+    open_visit,
+    save_draft,
+    sign_visit,
+    start_visit,
+)
+from exam_app.store import models
+
+
+@pytest.fixture
+def patient(ctx: AppContext) -> str:
+    register_patient(ctx, Patient("P-1", "Doe", "Jane"))
+    return "P-1"
+
+
+def test_a_draft_is_saved_and_comes_back(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    visit = replace(opened.visit, motor={"great_toe_extension": {"left": "3"}})
+    version = save_draft(ctx, opened.visit_id, visit, opened.version)
+    assert version > opened.version
+    [draft] = drafts_to_recover(ctx)
+    assert (draft.visit_id, draft.record_number) == (opened.visit_id, "P-1")
+    again = open_visit(ctx, draft.visit_id)
+    assert again.visit.motor == {"great_toe_extension": {"left": "3"}}
+    assert again.status == "draft" and again.version == version
+
+
+def test_saving_on_an_outdated_version_is_refused(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    save_draft(ctx, opened.visit_id, opened.visit, opened.version)
+    with pytest.raises(EditConflict):
+        save_draft(ctx, opened.visit_id, opened.visit, opened.version)
+
+
+def test_a_signed_visit_is_read_only_and_leaves_the_drafts(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    visit = replace(opened.visit, motor={"ankle_dorsiflexion": {"left": "4"}})
+    signed_version = sign_visit(ctx, opened.visit_id, visit, opened.version)
+    assert drafts_to_recover(ctx) == []
+    with pytest.raises(ServiceError, match="signed and can no longer be edited"):
+        save_draft(ctx, opened.visit_id, visit, signed_version)
+    with pytest.raises(ServiceError, match="never deleted"):
+        discard_draft(ctx, opened.visit_id)
+    assert earlier_visits(ctx, patient).visits[0].motor == {"ankle_dorsiflexion": {"left": "4"}}
+
+
+def test_an_amendment_keeps_the_original_who_when_and_why(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    original = replace(opened.visit, motor={"ankle_dorsiflexion": {"left": "4"}})
+    version = sign_visit(ctx, opened.visit_id, original, opened.version)
+    corrected = replace(original, motor={"ankle_dorsiflexion": {"left": "3"}})
+    with pytest.raises(InvalidInput, match="reason"):
+        amend_visit(ctx, opened.visit_id, corrected, version, "  ")
+    amend_visit(ctx, opened.visit_id, corrected, version, "left and right swapped")
+    with ctx.db.session() as session:
+        amendment = session.scalar(select(models.VisitAmendment))
+        assert amendment is not None
+        assert amendment.reason == "left and right swapped"
+        assert amendment.previous["motor"] == {"ankle_dorsiflexion": {"left": "4"}}
+        assert amendment.amended_by_id == ctx.user.id
+    assert open_visit(ctx, opened.visit_id).status == "amended"
+
+
+def test_impossible_times_are_refused_at_signing(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    late_onset = replace(opened.visit, weakness_onset=opened.visit.examined_at + timedelta(hours=1))
+    with pytest.raises(InvalidInput, match="weakness onset: after the examination time"):
+        sign_visit(ctx, opened.visit_id, late_onset, opened.version)
+
+
+def test_a_discarded_draft_is_gone(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient, datetime(2026, 11, 1, 9, tzinfo=UTC))
+    discard_draft(ctx, opened.visit_id)
+    assert drafts_to_recover(ctx) == []
