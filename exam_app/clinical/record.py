@@ -57,6 +57,7 @@ class Visit:
     weakness_onset: datetime | None = None
     symptoms: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()  # the red-flag questions answered yes
+    red_flags_no: tuple[str, ...] = ()  # answered no while recording (the file format lists only yes)
     motor: SidedValues = field(default_factory=dict)
     light_touch: SidedValues = field(default_factory=dict)
     pin_prick: SidedValues = field(default_factory=dict)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from exam_app.paths import resource_path
 
@@ -109,7 +109,15 @@ class Vocabulary:
         return _by_id(self.urgency_tiers, tier_id).rank
 
 
-def _by_id(items: tuple[Any, ...], item_id: str) -> Any:
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
     for item in items:
         if item.id == item_id:
             return item

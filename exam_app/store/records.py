@@ -108,6 +108,8 @@ def findings_of(visit: plain.Visit) -> list[models.Finding]:
         rows.append(models.Finding(kind="symptom", item=symptom, value="yes"))
     for flag in visit.red_flags:
         rows.append(models.Finding(kind="red_flag", item=flag, value="yes"))
+    for flag in visit.red_flags_no:
+        rows.append(models.Finding(kind="red_flag", item=flag, value="no"))
     return rows
 
 
@@ -138,21 +140,21 @@ def visit_from_row(row: models.Visit) -> plain.Visit:
         asked=frozenset(a for a in row.asked.split(",") if a),
     )
     symptoms: list[str] = []
-    red_flags: list[str] = []
+    answers: dict[str, list[str]] = {"yes": [], "no": []}
     for finding in row.findings:
-        _place(visit, finding, symptoms, red_flags)
+        _place(visit, finding, symptoms, answers)
     visit.symptoms = tuple(symptoms)
-    visit.red_flags = tuple(red_flags)
+    visit.red_flags = tuple(answers["yes"])
+    visit.red_flags_no = tuple(answers["no"])
     return visit
 
 
-def _place(visit: plain.Visit, finding: models.Finding, symptoms: list[str], red_flags: list[str]) -> None:
+def _place(visit: plain.Visit, finding: models.Finding, symptoms: list[str], answers: dict[str, list[str]]) -> None:
     kind, item, side = finding.kind, finding.item, finding.side
     if kind == "symptom":
         symptoms.append(item)
     elif kind == "red_flag":
-        if finding.value == "yes":
-            red_flags.append(item)
+        answers[finding.value].append(item)
     elif kind == "plantar_response":
         visit.plantar_response[side] = finding.value
     elif kind == "ankle_clonus_beats":
