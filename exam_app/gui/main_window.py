@@ -1,11 +1,24 @@
-"""The main window: the patient list on the home screen."""
+"""The main window: patients → one patient → a visit. Keyboard first.
+
+Ctrl+F search patients, Ctrl+Shift+N register a patient, Ctrl+N new visit for the selected
+patient, Enter open, Escape back.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from exam_app.services.context import AppContext
-from exam_app.services.patients import patient_summaries
+from exam_app.gui.patient_page import PatientPage
+from exam_app.gui.patients import PatientDialog, PatientSearch
+from exam_app.gui.visit.controller import VisitController
+from exam_app.gui.visit.editor import VisitEditor
+from exam_app.services.assessment import draft_assessor
+from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.patients import get_patient
+from exam_app.services.visits import discard_draft, drafts_to_recover, open_visit, start_visit
+from exam_app.wording import moment
 
 
 class MainWindow(QMainWindow):
@@ -13,15 +26,145 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Lower-limb exam recorder")
-        self.resize(1280, 800)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        summaries = patient_summaries(ctx)
-        heading = QLabel(f"<h2>Patients</h2><p>{len(summaries)} patients on {ctx.db.url}</p>")
-        heading.setAccessibleName("Patient list heading")
-        layout.addWidget(heading)
-        for summary in summaries[:30]:
-            layout.addWidget(QLabel(f"{summary.record_number}  {summary.name}  ({summary.visits} visits)"))
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.statusBar().showMessage(f"Signed in as {ctx.user.display_name}")
+        self.resize(1366, 768)
+        self.patients = PatientSearch(ctx)
+        self.patient = PatientPage(ctx)
+        self.editor: VisitEditor | None = None
+        self.pages = QStackedWidget()
+        home = QWidget()
+        home_layout = QVBoxLayout(home)
+        heading = QLabel("<h2>Patients</h2>")
+        home_layout.addWidget(heading)
+        home_layout.addWidget(self.patients, 1)
+        self.home = home
+        self.pages.addWidget(home)
+        self.pages.addWidget(self.patient)
+        self.setCentralWidget(self.pages)
+        self.statusBar().showMessage(f"{ctx.user.display_name} · {ctx.db.url}")
+
+        self.patients.patient_chosen.connect(self.show_patient)
+        self.patients.register_requested.connect(self.register_patient)
+        self.patient.back_requested.connect(self.show_home)
+        self.patient.new_visit_requested.connect(self.new_visit)
+        self.patient.visit_opened.connect(self.open_visit)
+        self.patient.edit_requested.connect(self.edit_patient)
+
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.register_patient)
+        QShortcut(QKeySequence("Ctrl+N"), self, self._new_visit_here)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.patient, self.show_home)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.patients.search.setFocus()
+
+    # ------------------------------------------------------------------ navigation
+
+    def show_home(self) -> None:
+        self.patients.refresh()
+        self.pages.setCurrentWidget(self.home)
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    def focus_search(self) -> None:
+        if self.editor is None:
+            self.show_home()
+
+    def show_patient(self, record_number: str) -> None:
+        try:
+            self.patient.show_patient(record_number)
+        except ServiceError as error:
+            QMessageBox.warning(self, "Patient not found", str(error))
+            return
+        self.pages.setCurrentWidget(self.patient)
+
+    def register_patient(self) -> None:
+        if self.editor is not None:
+            return
+        dialog = PatientDialog(self.ctx, self)
+        if dialog.exec() and dialog.saved_record_number:
+            self.show_patient(dialog.saved_record_number)
+
+    def edit_patient(self, record_number: str) -> None:
+        patient, version = get_patient(self.ctx, record_number)
+        dialog = PatientDialog(self.ctx, self, patient, version)
+        if dialog.exec() and dialog.saved_record_number:
+            self.show_patient(dialog.saved_record_number)
+
+    # ------------------------------------------------------------------ visits
+
+    def _new_visit_here(self) -> None:
+        if self.editor is not None:
+            return
+        if self.pages.currentWidget() is self.patient:
+            self.new_visit(self.patient.record_number)
+        elif self.patients.selected():
+            self.new_visit(self.patients.selected() or "")
+
+    def new_visit(self, record_number: str) -> None:
+        try:
+            opened = start_visit(self.ctx, record_number)
+        except ServiceError as error:
+            QMessageBox.warning(self, "No new visit", str(error))
+            return
+        self._edit(opened.visit_id)
+
+    def open_visit(self, visit_id: int) -> None:
+        self._edit(visit_id)
+
+    def _edit(self, visit_id: int) -> None:
+        try:
+            opened = open_visit(self.ctx, visit_id)
+            assessor = draft_assessor(self.ctx, opened.record_number)
+        except ServiceError as error:
+            QMessageBox.warning(self, "Cannot open the visit", str(error))
+            return
+        controller = VisitController(self.ctx, opened, assessor)
+        self.editor = VisitEditor(controller)
+        self.editor.closed.connect(self._visit_closed)
+        self.pages.addWidget(self.editor)
+        self.pages.setCurrentWidget(self.editor)
+        self.editor.show_page(0 if not controller.read_only else 4)
+
+    def _visit_closed(self) -> None:
+        editor = self.editor
+        if editor is None:
+            return
+        record_number = editor.controller.record_number
+        self.editor = None
+        self.pages.removeWidget(editor)
+        editor.deleteLater()
+        self.show_patient(record_number)
+
+    def offer_drafts(self) -> None:
+        """After a crash or power cut: offer back the visits that were being recorded."""
+        for draft in drafts_to_recover(self.ctx):
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Unsigned visit found")
+            box.setText(f"A visit of {draft.patient_name} ({draft.record_number}) examined "
+                        f"{moment(draft.examined_at)} was not signed. Last saved {moment(draft.saved_at)}.")
+            resume = box.addButton("Continue recording", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+            discard = box.addButton("Discard it", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(resume)
+            box.exec()
+            if box.clickedButton() is resume:
+                self._edit(draft.visit_id)
+                return
+            if box.clickedButton() is discard and self._confirm_discard():
+                discard_draft(self.ctx, draft.visit_id)
+
+    def _confirm_discard(self) -> bool:
+        answer = QMessageBox.warning(
+            self, "Discard the unsigned visit?", "Its findings will be deleted. This cannot be undone.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor is not None and not self.editor.controller.save_now():
+            answer = QMessageBox.warning(
+                self, "The draft could not be saved", "Close anyway and lose the latest changes?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+        event.accept()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from exam_app.clinical.record import ExamRecord, Visit
+from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.services.patients import EditConflict
@@ -211,3 +211,29 @@ def earlier_visits(ctx: AppContext, record_number: str, before: datetime | None 
         visits = [visit_from_row(v) for v in patient.visits
                   if v.status != "draft" and (before is None or v.examined_at < before)]
         return ExamRecord(patient_from_row(patient), visits)
+
+
+@dataclass(frozen=True)
+class StoredVisit:
+    visit_id: int
+    status: str
+    visit: Visit
+
+
+@dataclass(frozen=True)
+class StoredVisits:
+    patient: Patient
+    version: int
+    visits: list[StoredVisit]  # in order of examination
+
+
+def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
+    """Every visit of the patient, drafts included, with ids and statuses."""
+    with ctx.db.session() as session:
+        patient = session.scalar(
+            select(models.Patient).where(models.Patient.record_number == record_number)
+            .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
+        if patient is None:
+            raise NotFound(f"no patient with record number {record_number!r}")
+        return StoredVisits(patient_from_row(patient), patient.version,
+                            [StoredVisit(v.id, v.status, visit_from_row(v)) for v in patient.visits])

@@ -1,0 +1,163 @@
+"""One patient: identification, window period from now, and every visit with its summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
+from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
+from exam_app.services.context import AppContext
+from exam_app.wording import moment
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class VisitTableModel(QAbstractTableModel):
+    EXAMINED, STATUS, EXAMINER, LEMS, PATTERN, URGENCY, ALERT = range(7)
+    HEADERS: ClassVar[tuple[str, ...]] = (
+        "Examined", "Status", "Examiner", "LEMS L / R", "Pattern", "Urgency", "Alert")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[VisitRow] = []
+
+    def set_rows(self, rows: list[VisitRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> VisitRow:
+        return self._rows[number]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], index.column()
+        assessment = row.assessment
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.EXAMINED:
+                return moment(row.examined_at)
+            if column == self.STATUS:
+                return row.status
+            if column == self.EXAMINER:
+                return row.examiner or ""
+            if assessment is None:
+                return "" if column != self.PATTERN else "(draft: not assessed)"
+            if column == self.LEMS:
+                return f"{assessment.lems.left} / {assessment.lems.right}"
+            if column == self.PATTERN:
+                nerve = f" ({assessment.nerve.replace('_', ' ')})" if assessment.nerve else ""
+                return pattern_labels()[assessment.pattern] + nerve
+            if column == self.URGENCY:
+                return urgency_label(assessment.urgency)
+            if column == self.ALERT:
+                if assessment.progression_within_window:
+                    return "PROGRESSION WITHIN THE WINDOW"
+                return "worse" if assessment.worsening.worsened else ""
+        if role == Qt.ItemDataRole.ForegroundRole and assessment is not None:
+            if column == self.URGENCY:
+                return QColor(URGENCY_COLOURS[assessment.urgency])
+            if column == self.ALERT and assessment.worsening.worsened:
+                return QColor("#a50f15")
+        return None
+
+
+class PatientPage(QWidget):
+    visit_opened = Signal(int)
+    new_visit_requested = Signal(str)
+    edit_requested = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.record_number = ""
+        self.overview: PatientOverview | None = None
+        self.title = QLabel()
+        self.title.setObjectName("patientTitle")
+        self.window_label = QLabel()
+        self.window_label.setWordWrap(True)
+        self.model = VisitTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Visits")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(VisitTableModel.PATTERN, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self.visit_opened.emit(self.model.row(index.row()).visit_id))
+        self.new_button = QPushButton("New visit (Ctrl+N)")
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(lambda: self.new_visit_requested.emit(self.record_number))
+        self.open_button = QPushButton("Open visit (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.edit_button = QPushButton("Edit patient")
+        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.record_number))
+        self.back_button = QPushButton("◀ Patients (Esc)")
+        self.back_button.clicked.connect(self.back_requested)
+        buttons = QHBoxLayout()
+        for button in (self.back_button, self.edit_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.window_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def show_patient(self, record_number: str, now: datetime | None = None) -> None:
+        self.record_number = record_number
+        self.overview = patient_overview(self.ctx, record_number, now)
+        patient = self.overview.patient
+        born = patient.birth_date.strftime("%d %b %Y") if patient.birth_date else "birth date unknown"
+        name = ", ".join(n for n in (patient.family_name, patient.given_name) if n)
+        self.title.setText(f"<span style='font-size:16pt'><b>{escape(name)}</b></span> · {escape(record_number)}"
+                           f" · born {born} · {escape(patient.sex or '')}")
+        window = self.overview.window_now
+        self.window_label.setText(f"<b>Window period:</b> {window_text(window)}" if window else
+                                  "<b>Window period:</b> no signed visit yet.")
+        self.model.set_rows(self.overview.visits)
+        if self.overview.visits:
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    def open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.visit_opened.emit(self.model.row(rows[0].row()).visit_id)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_selected()
+            return
+        super().keyPressEvent(event)

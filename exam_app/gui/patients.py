@@ -1,0 +1,231 @@
+"""Finding a patient: type-ahead search over name, record number or birth date; registering one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exam_app.clinical.record import Patient
+from exam_app.clinical.vocabulary import vocabulary
+from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.patients import PatientSummary, register_patient, search_patients, update_patient
+from exam_app.wording import moment
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PatientTableModel(QAbstractTableModel):
+    RECORD, NAME, BORN, VISITS, LAST_EXAM = range(5)
+    HEADERS: ClassVar[tuple[str, ...]] = ("Record number", "Name", "Birth date", "Visits", "Last examined")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[PatientSummary] = []
+
+    def set_rows(self, rows: list[PatientSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> PatientSummary:
+        return self._rows[number]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._rows[index.row()]
+        return {
+            self.RECORD: row.record_number,
+            self.NAME: row.name,
+            self.BORN: row.birth_date.strftime("%d %b %Y") if row.birth_date else "",
+            self.VISITS: str(row.visits),
+            self.LAST_EXAM: moment(row.last_examined_at) if row.last_examined_at else "",
+        }[index.column()]
+
+
+class PatientSearch(QWidget):
+    """The search box over the list; Enter or a double click opens the patient."""
+
+    patient_chosen = Signal(str)
+    new_visit_requested = Signal(str)
+    register_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search: name, record number or birth date (Ctrl+F)")
+        self.search.setAccessibleName("Search patients")
+        self.search.setClearButtonEnabled(True)
+        self.model = PatientTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Patients")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
+        self.register_button = QPushButton("Register patient (Ctrl+Shift+N)")
+        self.register_button.clicked.connect(self.register_requested)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        # Search after a short pause in typing, so a fast typist is not slowed by queries.
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.installEventFilter(self)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.register_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = search_patients(self.ctx, self.search.text(), limit=200)
+        self.model.set_rows(rows)
+        if rows:
+            self.table.selectRow(0)
+        shown = f"{len(rows)} shown" + (" (first 200; type more to narrow)" if len(rows) == 200 else "")
+        self.count.setText(shown)
+
+    def selected(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()).record_number if rows else None
+
+    def _choose(self, row: int) -> None:
+        self.patient_chosen.emit(self.model.row(row).record_number)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """From the search box, Down moves through the list and Enter opens the selected patient."""
+        if watched is self.search and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                current = self.table.currentIndex().row()
+                step = 1 if key == Qt.Key.Key_Down else -1
+                self.table.selectRow(max(0, min(self.model.rowCount() - 1, current + step)))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._debounce.isActive():
+                    self._debounce.stop()
+                    self.refresh()
+                record_number = self.selected()
+                if record_number:
+                    self.patient_chosen.emit(record_number)
+                return True
+        return bool(super().eventFilter(watched, event))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected():
+            self.patient_chosen.emit(self.selected() or "")
+            return
+        super().keyPressEvent(event)
+
+
+class PatientDialog(QDialog):
+    """Register a patient, or edit one (with the version it was opened at)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, patient: Patient | None = None,
+                 version: int | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.original = patient
+        self.version = version
+        self.saved_record_number: str | None = None
+        self.setWindowTitle("Edit patient" if patient else "Register patient")
+        self.record_number = QLineEdit(patient.record_number if patient else "")
+        self.family = QLineEdit(patient.family_name or "" if patient else "")
+        self.given = QLineEdit(patient.given_name or "" if patient else "")
+        self.birth = QDateEdit(calendarPopup=True)
+        self.birth.setDisplayFormat("dd MMM yyyy")
+        self.birth.setMaximumDate(QDate.currentDate())
+        self.birth.setSpecialValueText("unknown")
+        self.birth.setMinimumDate(QDate(1900, 1, 1))
+        born = patient.birth_date if patient else None
+        self.birth.setDate(QDate(born.year, born.month, born.day) if born else self.birth.minimumDate())
+        self.sex = QComboBox()
+        self.sex.addItem("—", None)
+        for sex in vocabulary().sexes:
+            self.sex.addItem(sex, sex)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex if patient else None)))
+        self.contact = QPlainTextEdit(patient.contact or "" if patient else "")
+        self.contact.setTabChangesFocus(True)
+        self.contact.setFixedHeight(60)
+        self.referrer = QLineEdit(patient.referring_clinician or "" if patient else "")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        for label, widget in (("Record number", self.record_number), ("Family name", self.family),
+                              ("Given name", self.given), ("Birth date", self.birth), ("Sex", self.sex),
+                              ("Contact", self.contact), ("Referring clinician", self.referrer)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def patient(self) -> Patient:
+        chosen = self.birth.date()
+        born = None if chosen == self.birth.minimumDate() else date(chosen.year(), chosen.month(), chosen.day())
+        return Patient(
+            record_number=self.record_number.text(), family_name=self.family.text(),
+            given_name=self.given.text(), birth_date=born, sex=self.sex.currentData(),
+            contact=self.contact.toPlainText(), referring_clinician=self.referrer.text())
+
+    def save(self) -> None:
+        try:
+            if self.original is None:
+                summary = register_patient(self.ctx, self.patient())
+            else:
+                assert self.version is not None
+                summary = update_patient(self.ctx, self.original.record_number, self.patient(), self.version)
+        except ServiceError as error:
+            self.error.setText(str(error))
+            if "changed on another workstation" in str(error):
+                QMessageBox.warning(self, "Not saved", str(error))
+            return
+        self.saved_record_number = summary.record_number
+        self.accept()

@@ -1,0 +1,37 @@
+"""What a key typed on a grade cell does to the grade already there (motor grid, sensory table).
+
+Digits set the grade; `+`/`-` add or change the modifier (motor 1-4 only); `*` cycles the ISNCSCI
+tag (none, `*`, `**`); `N` means not testable. A key that would make an invalid grade does nothing.
+"""
+
+from __future__ import annotations
+
+from exam_app.clinical.grades import is_motor_grade, is_sensory_score
+
+MOTOR_DIGITS = "012345"
+SENSORY_DIGITS = "012"
+
+
+def _split_tag(grade: str) -> tuple[str, str]:
+    core = grade.rstrip("*")
+    return core, grade[len(core):]
+
+
+def typed_grade(current: str, key: str, motor: bool = True) -> str | None:
+    """The grade after typing `key` on a cell holding `current` ("" when empty); None: ignore the key."""
+    digits = MOTOR_DIGITS if motor else SENSORY_DIGITS
+    valid = is_motor_grade if motor else is_sensory_score
+    core, tag = _split_tag(current)
+    if key in digits:
+        candidate = key
+    elif key.upper() == "N":
+        candidate = "NT"
+    elif key in "+-" and motor and core:
+        base = core[0]
+        candidate = base if core[1:] == key else base + key  # typing the same modifier again removes it
+        candidate += tag
+    elif key == "*" and core:
+        candidate = core + {"": "*", "*": "**", "**": ""}[tag]
+    else:
+        return None
+    return candidate if valid(candidate) else None

@@ -1,0 +1,149 @@
+"""Review: scores, pattern, probable roots, urgency, window period and what changed, each with the
+findings behind it, recomputed by the engine as the examiner types; then sign."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from exam_app.clinical.assess import VisitAssessment
+from exam_app.clinical.vocabulary import vocabulary
+from exam_app.clinical.window import WindowStatus
+from exam_app.gui.visit.controller import VisitController
+from exam_app.wording import duration, moment
+
+URGENCY_COLOURS = {"emergency": "#a50f15", "same_day": "#d94801", "urgent": "#b8860b", "routine": "#2b7a3d"}
+PATTERN_WORDS = {
+    "cord_or_central": "upper motor neuron signs: cord or central lesion",
+    "cauda_equina": "cauda equina involvement",
+    "peripheral_nerve": "fits one peripheral nerve",
+    "radiculopathy": "fits one root or two adjacent roots",
+    "multiradicular": "several roots or both sides",
+    "normal": "no deficit found",
+    "indeterminate": "not enough recorded to tell",
+}
+
+
+def _items(findings: tuple[str, ...] | list[str]) -> str:
+    return "".join(f"<li>{escape(f)}</li>" for f in findings)
+
+
+def urgency_label(tier: str) -> str:
+    return next(t.label for t in vocabulary().urgency_tiers if t.id == tier)
+
+
+def window_text(window: WindowStatus) -> str:
+    if window.onset is None or window.ends is None:
+        return "No onset yet: give the onset of the weakness in the history, or record a weak muscle."
+    since = duration(window.time_since_onset) if window.time_since_onset is not None else "?"
+    if window.within and window.time_left is not None:
+        state = f"<b>open</b>, {duration(window.time_left)} left"
+    else:
+        state = "<b>closed</b>"
+    return (f"Onset {moment(window.onset)} ({since} ago) · window ends {moment(window.ends)} · {state}")
+
+
+def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None) -> str:
+    """The review as HTML: every statement followed by the findings it came from."""
+    parts: list[str] = []
+    worsening = assessment.worsening
+    if assessment.progression_within_window:
+        left = (f" — {duration(window_now.time_left)} left in the window"
+                if window_now.within and window_now.time_left is not None else " — the window has now closed")
+        parts.append(
+            f"<table width='100%' cellpadding='10' style='background:#a50f15'><tr><td style='color:white'>"
+            f"<b style='font-size:16pt'>Progression within the window period</b>{escape(left)}"
+            f"<ul>{_items([c.finding for c in worsening.changes])}</ul></td></tr></table>")
+    colour = URGENCY_COLOURS[assessment.urgency]
+    parts.append(
+        f"<h2 style='color:{colour}'>Urgency: {escape(urgency_label(assessment.urgency))}</h2>"
+        f"<ul>{_items(assessment.urgency_reasons) or '<li>no trigger found</li>'}</ul>")
+    parts.append(f"<h3>Window period</h3><p>{window_text(window_now)}</p>")
+    if assessment.window_onset_from:
+        parts.append(f"<p style='color:#555'>Onset from: {escape(assessment.window_onset_from)}</p>")
+
+    lems, sensory = assessment.lems, assessment.sensory
+    parts.append(
+        "<h3>Scores</h3><table cellpadding='4' border='0'>"
+        "<tr><th></th><th>Left</th><th>Right</th><th>Total</th></tr>"
+        f"<tr><td>LEMS (0–25 a side)</td><td>{lems.left}</td><td>{lems.right}</td><td>{lems.total}</td></tr>"
+        f"<tr><td>Light touch (0–18)</td><td>{sensory.light_touch.left}</td><td>{sensory.light_touch.right}</td>"
+        "<td></td></tr>"
+        f"<tr><td>Pin prick (0–18)</td><td>{sensory.pin_prick.left}</td><td>{sensory.pin_prick.right}</td>"
+        "<td></td></tr></table>")
+    notes = (*lems.notes, *sensory.notes)
+    if notes:
+        parts.append(f"<ul style='color:#555'>{_items(notes)}</ul>")
+
+    pattern = PATTERN_WORDS.get(assessment.pattern, assessment.pattern)
+    nerve = f" ({escape(assessment.nerve.replace('_', ' '))} nerve)" if assessment.nerve else ""
+    parts.append(f"<h3>Pattern: {escape(pattern)}{nerve}</h3><ul>{_items(assessment.pattern_findings)}</ul>")
+
+    if assessment.probable_roots:
+        rows = "".join(
+            f"<li><b>{root.root} {root.side}</b> ({root.score:g}): "
+            f"{escape('; '.join(e.finding for e in root.evidence))}</li>"
+            for root in assessment.probable_roots[:6])
+        parts.append(f"<h3>Probable roots</h3><ol>{rows}</ol>")
+
+    since = f" (since {moment(previous_at)})" if previous_at else ""
+    changes = [c.finding for c in worsening.changes]
+    if worsening.major:
+        changes += [f"major: {f}" for f in worsening.major_findings]
+    recheck = [f"recheck: {c.finding}" for c in worsening.recheck]
+    new_flags = [f"new red flag: {vocabulary().red_flag(f).question}" for f in worsening.new_red_flags]
+    listed = changes + recheck + new_flags
+    body = f"<ul>{_items(listed)}</ul>" if listed else (
+        "<p>No worsening.</p>" if previous_at else "<p>First visit: nothing to compare with.</p>")
+    parts.append(f"<h3>What changed{since}</h3>{body}")
+    parts.append("<p style='color:#555'><i>Decision support, not a diagnosis: check every statement against the "
+                 "findings listed with it.</i></p>")
+    return "".join(parts)
+
+
+class ReviewPage(QWidget):
+    def __init__(self, controller: VisitController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.browser = QTextBrowser()
+        self.browser.setAccessibleName("Review of the visit")
+        self.browser.setOpenLinks(False)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.sign_button = QPushButton("Sign visit (Ctrl+S)")
+        self.sign_button.setObjectName("primary")
+        self.sign_button.setAccessibleName("Sign visit")
+        bar = QHBoxLayout()
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(bar)
+        controller.assessed.connect(lambda _: self.refresh())
+        controller.visit_signed.connect(self.refresh)
+        # The window's time left moves on even when nothing is typed.
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self.refresh)
+        self._clock.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        assessment = self.controller.assessment()
+        now = datetime.now().astimezone()
+        previous = self.controller.previous_visit()
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(review_html(assessment, self.controller.window_now(now),
+                                         previous.examined_at if previous else None))
+        self.browser.verticalScrollBar().setValue(scroll)
+        unanswered = len(self.controller.unanswered_red_flags())
+        if self.controller.read_only:
+            self.status.setText(f"This visit is {self.controller.status}: read-only.")
+        elif unanswered:
+            self.status.setText(f"{unanswered} red-flag questions still unanswered (History page).")
+        else:
+            self.status.setText("Ready to sign.")
+        self.sign_button.setEnabled(not self.controller.read_only)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)

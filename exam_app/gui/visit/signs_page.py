@@ -1,0 +1,206 @@
+"""Reflexes (NINDS 0-4), plantar response, ankle clonus, tension signs, heel and toe walking, VAC/DAP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exam_app.clinical.normal_findings import SIGNS, with_remaining_normal
+from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.gui.visit.controller import VisitController
+
+NOT_RECORDED = "—"
+
+# Alt+letter jumps to the row's left-side input (unique within the visit editor).
+MNEMONICS = {
+    "patellar": "p", "medial_hamstring": "m", "achilles": "a", "plantar_response": "t", "ankle_clonus": "c",
+    "straight_leg_raise": "s", "crossed_straight_leg_raise": "r", "femoral_stretch": "f", "heel_walk": "h",
+    "toe_walk": "e", "vac": "v", "dap": "d",
+}
+
+
+def row_label(item_id: str, text: str) -> QLabel:
+    """A row's label with its mnemonic underlined: "&Straight leg raise (L5, S1)"."""
+    text = text[0].upper() + text[1:]
+    letter = MNEMONICS.get(item_id)
+    at = text.lower().find(letter) if letter else -1
+    return QLabel(text if at < 0 else f"{text[:at]}&{text[at:]}")
+
+
+def choice_box(name: str, values: tuple[str, ...] | list[str]) -> QComboBox:
+    """A combo of the allowed values, first entry "not recorded"; typing a value's first letter picks it."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem(NOT_RECORDED, "")
+    for value in values:
+        combo.addItem(value, value)
+    return combo
+
+
+class SignsPage(QWidget):
+    def __init__(self, controller: VisitController) -> None:
+        super().__init__()
+        self.controller = controller
+        vocab = vocabulary()
+        self._refreshers: list[Callable[[], None]] = []
+        self._widgets: list[QWidget] = []
+
+        reflexes = QGroupBox("Reflexes (NINDS 0–4: 0 absent, 1 reduced, 2–3 normal, 4 enhanced or clonus)")
+        grid = self._sided_grid(reflexes)
+        for row, reflex in enumerate(vocab.reflexes, 1):
+            label = row_label(reflex.id, f"{reflex.label} ({', '.join(reflex.roots)})")
+            grid.addWidget(label, row, 0)
+            for column, side in enumerate(SIDES, 1):
+                combo = choice_box(f"{side.capitalize()} {reflex.label} grade", vocab.reflex_grades)
+                if column == 1:
+                    label.setBuddy(combo)
+                self._bind_combo(combo, lambda s=side, r=reflex.id: controller.visit.reflexes.get(r, {}).get(s, ""),
+                                 lambda v, s=side, r=reflex.id: controller.set_reflex(r, s, v))
+                grid.addWidget(combo, row, column)
+
+        upper = QGroupBox("Upper motor neuron signs")
+        grid = self._sided_grid(upper)
+        plantar_label = row_label("plantar_response", "plantar response")
+        clonus_label = row_label("ankle_clonus", "ankle clonus (beats; ≥ 3 abnormal, ≥ 10 sustained)")
+        grid.addWidget(plantar_label, 1, 0)
+        grid.addWidget(clonus_label, 2, 0)
+        for column, side in enumerate(SIDES, 1):
+            plantar = choice_box(f"{side.capitalize()} plantar response", vocab.plantar_responses)
+            self._bind_combo(plantar, lambda s=side: controller.visit.plantar_response.get(s, ""),
+                             lambda v, s=side: controller.set_plantar(s, v))
+            grid.addWidget(plantar, 1, column)
+            clonus = QSpinBox(minimum=-1, maximum=99)
+            clonus.setSpecialValueText(NOT_RECORDED)
+            clonus.setAccessibleName(f"{side.capitalize()} ankle clonus beats")
+            self._bind_spin(clonus, lambda s=side: controller.visit.ankle_clonus_beats.get(s, -1),
+                            lambda v, s=side: controller.set_clonus(s, None if v < 0 else v))
+            grid.addWidget(clonus, 2, column)
+            if column == 1:
+                plantar_label.setBuddy(plantar)
+                clonus_label.setBuddy(clonus)
+
+        tension = QGroupBox("Tension signs (result, and angle in degrees when positive)")
+        grid = self._sided_grid(tension)
+        for row, sign in enumerate(vocab.tension_signs, 1):
+            label = row_label(sign.id, f"{sign.label} ({', '.join(sign.roots)})")
+            grid.addWidget(label, row, 0)
+            for column, side in enumerate(SIDES, 1):
+                result = choice_box(f"{side.capitalize()} {sign.label} result", vocab.tension_results)
+                if column == 1:
+                    label.setBuddy(result)
+                angle = QSpinBox(minimum=-1, maximum=90, suffix="°")
+                angle.setSpecialValueText("angle")
+                angle.setAccessibleName(f"{side.capitalize()} {sign.label} angle")
+
+                def current(s: str = side, t: str = sign.id) -> tuple[str, int]:
+                    value = controller.visit.tension_signs.get(t, {}).get(s)
+                    return (value.result, value.angle if value.angle is not None else -1) if value else ("", -1)
+
+                def store(_: object = None, s: str = side, t: str = sign.id, r: QComboBox = result,
+                          a: QSpinBox = angle) -> None:
+                    controller.set_tension(t, s, r.currentData(), None if a.value() < 0 else a.value())
+
+                result.currentIndexChanged.connect(store)
+                angle.valueChanged.connect(store)
+                self._refreshers.append(lambda r=result, a=angle, c=current: self._show_tension(r, a, c()))
+                self._widgets += [result, angle]
+                pair = QHBoxLayout()
+                pair.addWidget(result, 2)
+                pair.addWidget(angle, 1)
+                grid.addLayout(pair, row, column)
+
+        gait = QGroupBox("Gait (about ten steps a side)")
+        grid = self._sided_grid(gait)
+        for row, item in enumerate(vocab.gait_items, 1):
+            label = row_label(item.id, f"{item.label} ({', '.join(item.roots)})")
+            grid.addWidget(label, row, 0)
+            for column, side in enumerate(SIDES, 1):
+                combo = choice_box(f"{side.capitalize()} {item.label}", vocab.gait_results)
+                if column == 1:
+                    label.setBuddy(combo)
+                self._bind_combo(combo, lambda s=side, g=item.id: controller.visit.gait.get(g, {}).get(s, ""),
+                                 lambda v, s=side, g=item.id: controller.set_gait(g, s, v))
+                grid.addWidget(combo, row, column)
+
+        anal = QGroupBox("Sacral (S4-5), once per visit")
+        anal_grid = QGridLayout(anal)
+        for row, item in enumerate(vocab.anal_items):
+            label = row_label(item.id, f"{item.label} ({item.id.upper()})")
+            anal_grid.addWidget(label, row, 0)
+            combo = choice_box(item.label.capitalize(), vocab.anal_results)
+            label.setBuddy(combo)
+            self._bind_combo(combo, lambda i=item.id: getattr(controller.visit, i) or "",
+                             lambda v, i=item.id: controller.set_anal(i, v))
+            anal_grid.addWidget(combo, row, 1)
+
+        self.normal_button = QPushButton("All remaining normal (Ctrl+R)")
+        self.normal_button.setAccessibleName("All remaining reflexes and signs normal")
+        self.normal_button.clicked.connect(self.remaining_normal)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(reflexes, 3)
+        top.addWidget(upper, 2)
+        middle = QHBoxLayout()
+        middle.addWidget(tension, 3)
+        middle.addWidget(gait, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(anal, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.normal_button)
+        for row in (top, middle, bottom):
+            layout.addLayout(row)
+        layout.addStretch(1)
+        controller.changed.connect(self.refresh)
+        self.refresh()
+
+    @staticmethod
+    def _sided_grid(box: QGroupBox) -> QGridLayout:
+        grid = QGridLayout(box)
+        for column, side in enumerate(SIDES, 1):
+            grid.addWidget(QLabel(f"<b>{side.capitalize()}</b>"), 0, column)
+        grid.setColumnStretch(0, 2)
+        return grid
+
+    def _bind_combo(self, combo: QComboBox, read: Callable[[], str], write: Callable[[str], None]) -> None:
+        combo.currentIndexChanged.connect(lambda _: write(combo.currentData()))
+        self._refreshers.append(lambda: combo.setCurrentIndex(max(0, combo.findData(read()))))
+        self._widgets.append(combo)
+
+    def _bind_spin(self, spin: QSpinBox, read: Callable[[], int], write: Callable[[int], None]) -> None:
+        spin.valueChanged.connect(write)
+        self._refreshers.append(lambda: spin.setValue(read()))
+        self._widgets.append(spin)
+
+    @staticmethod
+    def _show_tension(result: QComboBox, angle: QSpinBox, value: tuple[str, int]) -> None:
+        result.setCurrentIndex(max(0, result.findData(value[0])))
+        angle.setValue(value[1])
+
+    def refresh(self) -> None:
+        for widget in self._widgets:
+            widget.blockSignals(True)
+        for refresh in self._refreshers:
+            refresh()
+        for widget in self._widgets:
+            widget.blockSignals(False)
+            widget.setEnabled(not self.controller.read_only)
+        self.normal_button.setEnabled(not self.controller.read_only)
+
+    def remaining_normal(self) -> None:
+        if not self.controller.read_only:
+            self.controller.apply(with_remaining_normal(self.controller.visit, SIGNS))
+
+    def focus_first(self) -> None:
+        self._widgets[0].setFocus()

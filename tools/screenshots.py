@@ -1,0 +1,93 @@
+"""Render every screen offscreen into a folder: `make screenshots` (docs/screenshots/).
+
+Uses a throw-away demo database, so the pictures show realistic findings. Each screen is saved at
+1366×768 and 1920×1080.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from exam_app.gui.app import make_application
+from exam_app.gui.main_window import MainWindow
+from exam_app.services.context import open_context
+from exam_app.services.demo import demo_patients, fill_demo_clinic
+
+SIZES = ((1366, 768), (1920, 1080))
+
+
+def settle() -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def main(folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    make_application()
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as data:
+        ctx = open_context(data_dir=Path(data))
+        fill_demo_clinic(ctx, 15, seed=1, now=now)
+        patients = demo_patients(15, 1, now.astimezone())
+        progression = patients[0][0].record_number  # the demo's progression within the window
+        window = MainWindow(ctx)
+        window.show()
+
+        def editor_page(page: int, guided: bool = False) -> Callable[[], None]:
+            def show() -> None:
+                window.show_patient(progression)
+                window.patient.table.selectRow(0)
+                window.patient.open_selected()
+                assert window.editor is not None
+                window.editor.show_page(page)
+                window.editor.motor.set_guided(guided)
+            return show
+
+        def new_visit_emergency() -> None:
+            window.show_patient(patients[1][0].record_number)
+            window.new_visit(patients[1][0].record_number)
+            assert window.editor is not None
+            window.editor.controller.set_red_flag("stroke_signs", True)
+
+        def close_editor() -> None:
+            if window.editor is not None:
+                window.editor.controller.dirty = False
+                window._visit_closed()
+
+        screens: list[tuple[str, Callable[[], None]]] = [
+            ("patients", window.show_home),
+            ("patient", lambda: window.show_patient(progression)),
+            ("visit_history", editor_page(0)),
+            ("visit_motor_grid", editor_page(1)),
+            ("visit_motor_guided", editor_page(1, guided=True)),
+            ("visit_sensory", editor_page(2)),
+            ("visit_signs", editor_page(3)),
+            ("visit_review", editor_page(4)),
+            ("visit_emergency", new_visit_emergency),
+        ]
+        for width, height in SIZES:
+            window.resize(width, height)
+            for name, show in screens:
+                close_editor()
+                show()
+                settle()
+                target = folder / f"{name}_{width}.png"
+                window.grab().save(str(target))
+                print(target)
+        close_editor()
+        window.close()
+        ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
