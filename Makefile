@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 ## run: open the app on a local SQLite database with demo data (made on first run)
 run: $(STAMP)
 	test -f $(DEMO_DIR)/exam-records.sqlite3 || $(BIN)/exam-app --data-dir $(DEMO_DIR) demo
-	$(BIN)/exam-app --data-dir $(DEMO_DIR)
+	$(BIN)/exam-app --data-dir $(DEMO_DIR) --user pt.smith
 
 ## test: lint, type checks, layer contracts and the whole test suite, headless
 test: $(STAMP) lint

@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(home)
         self.pages.addWidget(self.patient)
         self.setCentralWidget(self.pages)
-        self.statusBar().showMessage(f"{ctx.user.display_name} · {ctx.db.url}")
+        self.statusBar().showMessage(f"Signed in as {ctx.user.display_name} · database {ctx.db.url}")
 
         self.patients.patient_chosen.connect(self.show_patient)
         self.patients.register_requested.connect(self.register_patient)

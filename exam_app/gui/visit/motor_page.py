@@ -132,6 +132,7 @@ class MotorGrid(QTableView):
         super().__init__()
         self.setModel(model)
         self.grid_model = model
+        self.setObjectName("gradeGrid")
         self.setAccessibleName("Motor grades, left and right")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -249,10 +250,12 @@ class GuidedMotor(QWidget):
         for column, side in enumerate(SIDES):
             grades.addWidget(QLabel(f"<b>{side.capitalize()}</b>"), 0, column, Qt.AlignmentFlag.AlignCenter)
             grades.addWidget(self.inputs[side], 1, column, Qt.AlignmentFlag.AlignCenter)
-        mrc = QLabel("<br>".join(f"<b>{g['grade']}</b> {g['meaning']}" for g in guide["mrc_grades"]))
+        mrc = QLabel("<b>MRC grades</b><br>" + "<br>".join(
+            f"<b>{g['grade']}</b> {g['meaning']}" for g in guide["mrc_grades"]))
         mrc.setObjectName("mrcScale")
         mrc.setWordWrap(True)
         mrc.setFrameShape(QFrame.Shape.StyledPanel)
+        mrc.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         text = QVBoxLayout()
         for widget in (self.counter, self.title, self.anatomy, self.how, self.functional):
