@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -211,3 +212,47 @@ class ClinicSetting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class DoctorNoteRow(Base):
+    """The doctor's part of a visit: impression, investigations and plan (one per visit)."""
+
+    __tablename__ = "doctor_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), unique=True)
+    level: Mapped[str | None] = mapped_column(String(64))
+    causes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"ids": [...]}
+    impression: Mapped[str | None] = mapped_column(Text)
+    investigations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"items": [...]}
+    plans: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"ids": [...]}
+    plan_text: Mapped[str | None] = mapped_column(Text)
+    next_review: Mapped[date | None] = mapped_column(Date)
+    surgical_consent: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
+
+
+class ReferralLetter(Base):
+    """A letter as issued: what it said, the exact PDF and its hash, who issued it and when.
+
+    A re-print sends the stored PDF, so it is the same letter.
+    """
+
+    __tablename__ = "referral_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recipient: Mapped[str] = mapped_column(String(300))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # what it said: urgency, alerts, findings
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,57 @@
+"""The doctor's part of a visit: impression, investigations and plan (plain data).
+
+Vocabulary in `resources/doctor.json`. The doctor's words are the doctor's: the app records them
+and never derives them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from exam_app.paths import resource_path
+
+
+@dataclass(frozen=True)
+class Investigation:
+    id: str  # an id of resources/doctor.json "investigations"
+    detail: str | None = None  # what exactly (for "other", or the sequence asked for)
+    result: str | None = None  # filled in when the result comes back
+    result_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DoctorNote:
+    level: str | None = None  # an id of "levels"
+    causes: tuple[str, ...] = ()  # ids of "causes"
+    impression: str | None = None  # free text
+    investigations: tuple[Investigation, ...] = ()
+    plans: tuple[str, ...] = ()  # ids of "plans"
+    plan_text: str | None = None
+    next_review: date | None = None
+    # Informed consent to surgical referral, the risk of paralysis explained (when surgery is planned).
+    surgical_consent: bool | None = None
+    signed_by: str | None = None  # display name of the doctor who signed the note
+    signed_at: datetime | None = None
+
+
+@cache
+def doctor_vocabulary() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource_path("doctor.json").read_text(encoding="utf-8"))
+    return data
+
+
+def label(kind: str, item_id: str) -> str:
+    """The words for an id of one of the lists ("levels", "causes", "investigations", "plans")."""
+    for row in doctor_vocabulary()[kind]:
+        if row["id"] == item_id:
+            return str(row["label"])
+    raise KeyError(f"{item_id!r} is not in {kind}")
+
+
+def plans_surgery(note: DoctorNote) -> bool:
+    surgical = {row["id"] for row in doctor_vocabulary()["plans"] if row.get("is_surgery")}
+    return bool(surgical & set(note.plans))
