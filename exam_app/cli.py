@@ -134,6 +134,7 @@ def _export(args: argparse.Namespace) -> int:
     from exam_app.services.records import load_record
 
     with _context(args) as ctx:
+        ctx.require("export")
         text = dumps_exam_record(load_record(ctx, args.record_number))
     _write_output(text, args.out)
     return EXIT_OK

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import getpass
+import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from exam_app.clinical.vocabulary import rule_tables
+from exam_app.paths import resource_path
 from exam_app.store import migrate, models
 from exam_app.store.database import Database, database_url, open_database
 
@@ -28,6 +31,10 @@ class InvalidInput(ServiceError):
     exit_code = 2
 
 
+class NotPermitted(ServiceError):
+    """The acting user's role does not allow this."""
+
+
 class NotFound(InvalidInput):
     """What was asked for does not exist (a record number, a visit)."""
 
@@ -38,6 +45,17 @@ class ActingUser:
     username: str
     display_name: str
     role: str
+
+
+@cache
+def role_actions() -> dict[str, frozenset[str]]:
+    raw = json.loads(resource_path("roles.json").read_text(encoding="utf-8"))
+    return {role: frozenset(actions) for role, actions in raw["roles"].items()}
+
+
+def action_words(action: str) -> str:
+    raw = json.loads(resource_path("roles.json").read_text(encoding="utf-8"))
+    return str(raw["actions"][action])
 
 
 @dataclass
@@ -52,6 +70,7 @@ class AppContext:
             return default if row is None else row.value.get("value", default)
 
     def set_setting(self, key: str, value: Any) -> None:
+        self.require("settings")
         with self.db.session() as session:
             row = session.get(models.ClinicSetting, key)
             if row is None:
@@ -61,6 +80,15 @@ class AppContext:
             session.add(models.AuditEvent(
                 user_id=self.user.id, action="setting_changed", entity="setting", entity_id=key,
                 detail={"value": value}))
+
+    def may(self, action: str) -> bool:
+        return action in role_actions().get(self.user.role, frozenset())
+
+    def require(self, action: str) -> None:
+        """NotPermitted unless the acting user's role allows `action` (resources/roles.json)."""
+        if not self.may(action):
+            raise NotPermitted(f"{self.user.display_name} ({self.user.role.replace('_', ' ')}) may not "
+                               f"{action_words(action)}")
 
     def close(self) -> None:
         self.db.dispose()

@@ -291,6 +291,7 @@ def demo_patients(count: int, seed: int, now: datetime) -> list[tuple[Patient, l
 
 def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | None = None) -> DemoSummary:
     """Add the demo users (if missing) and `count` demo patients (those not stored yet)."""
+    ctx.require("import")
     users_added = _add_demo_users(ctx)
     moment = (now or datetime.now(UTC)).astimezone()
     patients = visits = 0

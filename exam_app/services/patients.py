@@ -128,6 +128,7 @@ def check_patient(patient: Patient, today: date | None = None) -> Patient:
 
 
 def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
+    ctx.require("register_patient")
     patient = check_patient(patient)
     with ctx.db.session() as session:
         taken = session.scalar(select(models.Patient.id).where(models.Patient.record_number == patient.record_number))
@@ -144,6 +145,7 @@ def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
 
 def update_patient(ctx: AppContext, record_number: str, patient: Patient, version: int) -> PatientSummary:
     """Save an edit made on `version`; EditConflict if somebody saved the patient since."""
+    ctx.require("register_patient")
     patient = check_patient(patient)
     try:
         with ctx.db.session() as session:

@@ -46,6 +46,7 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
 
     A visit at a stored time whose findings differ is a conflict: nothing is stored.
     """
+    ctx.require("import")
     now = datetime.now(UTC)
     with ctx.db.session() as session:
         patient = _patient_row(session, record.patient.record_number)

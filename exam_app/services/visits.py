@@ -77,6 +77,7 @@ def check_visit(visit: Visit) -> None:
 
 def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
     """A new draft visit for the patient, examined now by the acting user."""
+    ctx.require("record_visit")
     moment = (examined_at or _now()).replace(microsecond=0)
     with ctx.db.session() as session:
         patient = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
@@ -103,6 +104,7 @@ def open_visit(ctx: AppContext, visit_id: int) -> OpenVisit:
 
 def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Store the draft's findings as they are now; returns the new version."""
+    ctx.require("record_visit")
     try:
         with ctx.db.session() as session:
             row = _visit_row(session, visit_id)
@@ -129,6 +131,7 @@ def _conflict(visit_id: int) -> str:
 
 def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Save and sign: the visit becomes read-only. Returns the new version."""
+    ctx.require("record_visit")
     try:
         with ctx.db.session() as session:
             row = _visit_row(session, visit_id)
@@ -149,6 +152,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
 
 def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reason: str) -> int:
     """Correct a signed visit, keeping the original, who, when and why."""
+    ctx.require("amend_visit")
     if not reason.strip():
         raise InvalidInput("reason: say why the signed visit is corrected")
     try:
@@ -175,6 +179,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
 
 
 def discard_draft(ctx: AppContext, visit_id: int) -> None:
+    ctx.require("record_visit")
     with ctx.db.session() as session:
         row = _visit_row(session, visit_id)
         if row.status != "draft":

@@ -67,3 +67,14 @@ def test_an_edit_on_an_outdated_version_is_refused(clinic: AppContext) -> None:
     with pytest.raises(EditConflict, match="changed on another workstation"):
         update_patient(clinic, "A-2", replace(patient, given_name="Piotr"), version)
     assert get_patient(clinic, "A-2")[0].given_name == "Pete"
+
+
+def test_the_front_desk_registers_patients_but_never_records_findings(ctx: AppContext) -> None:
+    from exam_app.services.context import ActingUser, NotPermitted
+    from exam_app.services.visits import start_visit
+
+    register_patient(ctx, Patient("F-1", "Desk"))
+    front_desk = AppContext(ctx.db, ActingUser(ctx.user.id, "fd.lee", "Robin Lee", "front_desk"))
+    register_patient(front_desk, Patient("F-2", "Walk-in"))
+    with pytest.raises(NotPermitted, match=r"Robin Lee \(front desk\) may not record, save and sign visits"):
+        start_visit(front_desk, "F-1")
