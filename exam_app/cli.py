@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from exam_app import __version__
@@ -68,6 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("file", type=Path, metavar="FILE")
     assess.add_argument("--window-days", type=int, metavar="N",
                         help="window period length in days, 1 to 14 (default: the rules' default, 3)")
+
+    referral = commands.add_parser(
+        "referral", help="the referral letter (PDF) for a patient's latest signed visit",
+        description="Writes the referral letter of the patient's latest signed visit (or the one examined at "
+                    "--visit) and stores it as issued, so a re-print is the same letter.")
+    referral.add_argument("record_number", metavar="RECORD_NUMBER")
+    referral.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    referral.add_argument("--visit", metavar="TIME", help="the visit examined at this time, e.g. 2026-11-02T09:30")
+    referral.add_argument("--recipient", default="The on-call spinal team", help="to whom the letter goes")
+    referral.add_argument("--findings", choices=["all", "abnormal"], default="all",
+                          help="list all findings or only the abnormal ones (default all)")
+    referral.add_argument("--no-trend-chart", action="store_true", help="leave out the LEMS trend chart")
+    referral.add_argument("--no-body-chart", action="store_true", help="leave out the dermatome body chart")
+
+    commands.add_parser(
+        "worklist", help="the window-period worklist as a table",
+        description="Patients whose window period is open or who worsened in the last 14 days, the least "
+                    "time left first, with the headline alert where there was progression within the window.")
 
     db = commands.add_parser("db", help="database schema: upgrade or check",
                              description="upgrade: bring the schema to the newest version (a SQLite file "
@@ -154,6 +173,55 @@ def _assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _referral(args: argparse.Namespace) -> int:
+    from exam_app.report.referral import ReferralOptions
+    from exam_app.services.referral import issue_letter, referral_content
+    from exam_app.services.visits import find_visit
+
+    options = ReferralOptions(trend_chart=not args.no_trend_chart, body_chart=not args.no_body_chart,
+                              findings=args.findings)
+    with _context(args) as ctx:
+        visit_id = find_visit(ctx, args.record_number, _visit_time(args.visit)) if args.visit else None
+        letter = issue_letter(ctx, referral_content(ctx, args.record_number, visit_id, args.recipient), options)
+    try:
+        args.out.write_bytes(letter.pdf)
+    except OSError as error:
+        raise InvalidInput(f"--out: cannot write {args.out} ({error.strerror})") from None
+    print(f"{args.out}: referral letter {letter.letter_id} for {letter.record_number} (sha256 {letter.sha256[:12]}…)")
+    return EXIT_OK
+
+
+def _worklist(args: argparse.Namespace) -> int:
+    from exam_app.services.worklist import worklist
+    from exam_app.wording import duration, moment
+
+    now = datetime.now().astimezone()
+    with _context(args) as ctx:
+        entries = worklist(ctx, now)
+        days = ctx.window_days
+    print(f"Window-period worklist at {moment(now)} (window {days} days): {len(entries)} patients")
+    rows = [("TIME LEFT", "RECORD", "NAME", "LAST EXAMINED", "URGENCY", "PATTERN", "ALERT")]
+    for e in entries:
+        left = duration(e.window.time_left) if e.window.within and e.window.time_left is not None else "closed"
+        alert = ("PROGRESSION WITHIN THE WINDOW PERIOD: " + "; ".join(e.changes) if e.progression_within_window
+                 else f"worse {moment(e.last_worsened_at)}" if e.last_worsened_at else "")
+        pattern = e.pattern.replace("_", " ") + (f" ({e.nerve.replace('_', ' ')})" if e.nerve else "")
+        rows.append((left, e.record_number, e.name, moment(e.last_examined_at), e.urgency.replace("_", " "),
+                     pattern, alert))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+    return EXIT_OK
+
+
+def _visit_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--visit: {text!r} is not a time like 2026-11-02T09:30") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
 def _db(args: argparse.Namespace) -> int:
     from exam_app.store import migrate
     from exam_app.store.database import database_url, open_database
@@ -191,6 +259,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import,
     "export": _export,
     "assess": _assess,
+    "referral": _referral,
+    "worklist": _worklist,
     "db": _db,
 }
 

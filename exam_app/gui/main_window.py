@@ -14,6 +14,7 @@ from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.editor import VisitEditor
+from exam_app.gui.worklist import WorklistPanel
 from exam_app.services.assessment import draft_assessor
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.patients import get_patient
@@ -33,7 +34,9 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         home = QWidget()
         home_layout = QVBoxLayout(home)
-        heading = QLabel("<h2>Patients</h2>")
+        self.worklist = WorklistPanel(ctx)
+        home_layout.addWidget(self.worklist)
+        heading = QLabel("<h3>Patients</h3>")
         home_layout.addWidget(heading)
         home_layout.addWidget(self.patients, 1)
         self.home = home
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {ctx.user.display_name} · database {ctx.db.url}")
 
         self.patients.patient_chosen.connect(self.show_patient)
+        self.worklist.patient_chosen.connect(self.show_patient)
         self.patients.register_requested.connect(self.register_patient)
         self.patient.back_requested.connect(self.show_home)
         self.patient.new_visit_requested.connect(self.new_visit)
@@ -59,6 +63,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ navigation
 
     def show_home(self) -> None:
+        self.worklist.refresh()
         self.patients.refresh()
         self.pages.setCurrentWidget(self.home)
         self.patients.search.setFocus()

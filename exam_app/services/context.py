@@ -117,7 +117,11 @@ def open_context(data_dir: Path | None = None, url: str | None = None, username:
     except BaseException:
         db.dispose()
         raise
-    return AppContext(db, user, backup)
+    ctx = AppContext(db, user, backup)
+    from exam_app.services.worklist import refresh_missing_statuses  # the worklist needs the context
+
+    refresh_missing_statuses(ctx)
+    return ctx
 
 
 def _acting_user(db: Database, username: str | None) -> ActingUser:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.services.context import AppContext
+from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import set_patient_fields, set_visit_fields
 
@@ -311,9 +312,9 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
                 row.visits.append(visit_row)
                 visits += 1
             session.add(row)
+            session.flush()
+            refresh_status(session, row, ctx.window_days)
             patients += 1
-            if patients % 500 == 0:
-                session.flush()
         session.add(models.AuditEvent(user_id=ctx.user.id, action="demo_filled", entity="clinic",
                                       detail={"patients": patients, "visits": visits, "seed": seed}))
     return DemoSummary(patients, visits, users_added)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from exam_app.clinical.record import ExamRecord, Visit
 from exam_app.interop.exam_record import RecordError, read_exam_record, visit_document
 from exam_app.services.context import AppContext, InvalidInput, NotFound
+from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import record_from_rows, set_patient_fields, set_visit_fields, visit_from_row
 
@@ -72,6 +73,8 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
             patient.visits.append(row)
             added += 1
         session.flush()
+        if added:
+            refresh_status(session, patient, ctx.window_days)
         session.add(models.AuditEvent(
             user_id=ctx.user.id, action="record_imported", entity="patient", entity_id=patient.record_number,
             detail={"source": source, "patient_created": created, "visits_added": added}))

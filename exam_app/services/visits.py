@@ -17,6 +17,7 @@ from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.services.patients import EditConflict
+from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
 
@@ -142,6 +143,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
             row.signed_by_id = ctx.user.id
             row.signed_at = datetime.now(UTC)
             session.flush()
+            refresh_status(session, row.patient, ctx.window_days)
             session.add(models.AuditEvent(
                 user_id=ctx.user.id, action="visit_signed", entity="visit", entity_id=str(row.id),
                 detail={"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat()}))
@@ -170,6 +172,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.status = "amended"
             row.updated_at = datetime.now(UTC)
             session.flush()
+            refresh_status(session, row.patient, ctx.window_days)
             session.add(models.AuditEvent(
                 user_id=ctx.user.id, action="visit_amended", entity="visit", entity_id=str(row.id),
                 detail={"reason": reason.strip()}))
@@ -242,3 +245,15 @@ def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
             raise NotFound(f"no patient with record number {record_number!r}")
         return StoredVisits(patient_from_row(patient), patient.version,
                             [StoredVisit(v.id, v.status, visit_from_row(v)) for v in patient.visits])
+
+
+def find_visit(ctx: AppContext, record_number: str, examined_at: datetime) -> int:
+    """The id of the patient's visit examined at that minute; NotFound names the visits there are."""
+    stored = stored_visits(ctx, record_number)
+    minute = examined_at.replace(second=0, microsecond=0)
+    for visit in stored.visits:
+        if visit.visit.examined_at.replace(second=0, microsecond=0) == minute:
+            return visit.visit_id
+    times = ", ".join(v.visit.examined_at.strftime("%Y-%m-%dT%H:%M%z") for v in stored.visits) or "none"
+    raise NotFound(f"--visit: {record_number} has no visit examined at {examined_at.isoformat()} "
+                   f"(visits: {times})")

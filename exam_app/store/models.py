@@ -256,3 +256,29 @@ class ReferralLetter(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # what it said: urgency, alerts, findings
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PatientStatus(Base):
+    """The engine's latest answer for a patient, kept so the worklist is one indexed query.
+
+    Recomputed from the signed visits whenever a visit is signed, amended or imported.
+    """
+
+    __tablename__ = "patient_status"
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    last_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    last_examined_at: Mapped[datetime | None] = mapped_column()
+    onset: Mapped[datetime | None] = mapped_column()
+    window_ends: Mapped[datetime | None] = mapped_column(index=True)
+    urgency: Mapped[str] = mapped_column(String(16), default="routine")
+    pattern: Mapped[str] = mapped_column(String(32), default="indeterminate")
+    nerve: Mapped[str | None] = mapped_column(String(32))
+    lems_left: Mapped[str | None] = mapped_column(String(4))
+    lems_right: Mapped[str | None] = mapped_column(String(4))
+    last_worsened_at: Mapped[datetime | None] = mapped_column(index=True)  # the latest visit that worsened
+    progression_within_window: Mapped[bool] = mapped_column(Boolean, default=False)
+    worsening_findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"changes": [...]}
+    rules_version: Mapped[int] = mapped_column(Integer, default=1)
+    window_days: Mapped[int] = mapped_column(Integer, default=3)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

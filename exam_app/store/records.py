@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 from exam_app.clinical import record as plain
+from exam_app.clinical.doctor import DoctorNote, Investigation
 from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
 from exam_app.store import models
 
@@ -184,3 +186,35 @@ def _history_from_document(doc: dict[str, Any] | None) -> plain.History | None:
     fields = dict(doc)
     fields["medications"] = tuple(fields.get("medications") or ())
     return plain.History(**fields)
+
+
+def doctor_note_from_row(row: models.DoctorNoteRow, signer: str | None) -> DoctorNote:
+    return DoctorNote(
+        level=row.level,
+        causes=tuple(row.causes.get("ids", ())),
+        impression=row.impression,
+        investigations=tuple(
+            Investigation(item["id"], item.get("detail"), item.get("result"),
+                          datetime.fromisoformat(item["result_at"]) if item.get("result_at") else None)
+            for item in row.investigations.get("items", ())),
+        plans=tuple(row.plans.get("ids", ())),
+        plan_text=row.plan_text,
+        next_review=row.next_review,
+        surgical_consent=row.surgical_consent,
+        signed_by=signer,
+        signed_at=row.signed_at,
+    )
+
+
+def set_doctor_note_fields(row: models.DoctorNoteRow, note: DoctorNote) -> None:
+    row.level = note.level
+    row.causes = {"ids": list(note.causes)}
+    row.impression = note.impression
+    row.investigations = {"items": [
+        {"id": i.id, "detail": i.detail, "result": i.result,
+         "result_at": i.result_at.isoformat() if i.result_at else None}
+        for i in note.investigations]}
+    row.plans = {"ids": list(note.plans)}
+    row.plan_text = note.plan_text
+    row.next_review = note.next_review
+    row.surgical_consent = note.surgical_consent

@@ -1,0 +1,145 @@
+"""The window-period worklist at the top of the home screen; it refreshes itself every minute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label
+from exam_app.services.context import AppContext
+from exam_app.services.worklist import WorklistEntry, worklist
+from exam_app.wording import duration, moment
+
+_Index = QModelIndex | QPersistentModelIndex
+ALERT = "PROGRESSION WITHIN THE WINDOW PERIOD"
+
+
+class WorklistModel(QAbstractTableModel):
+    TIME_LEFT, PATIENT, RECORD, LAST_EXAM, URGENCY, PATTERN, ALERT_TEXT = range(7)
+    HEADERS: ClassVar[tuple[str, ...]] = (
+        "Time left", "Patient", "Record number", "Last examined", "Urgency", "Pattern", "Alert")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[WorklistEntry] = []
+
+    def set_rows(self, rows: list[WorklistEntry]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> WorklistEntry:
+        return self._rows[number]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.URGENCY:
+                return QColor(URGENCY_COLOURS[entry.urgency])
+            if column == self.ALERT_TEXT and entry.progression_within_window:
+                return QColor("white")
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.ALERT_TEXT and entry.progression_within_window:
+            return QColor("#a50f15")
+        if role == Qt.ItemDataRole.FontRole and column in (self.TIME_LEFT, self.URGENCY, self.ALERT_TEXT):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.ALERT_TEXT and entry.changes:
+            return "\n".join(entry.changes)
+        return None
+
+    @staticmethod
+    def _text(entry: WorklistEntry, column: int) -> str:
+        window = entry.window
+        if column == WorklistModel.TIME_LEFT:
+            if window.within and window.time_left is not None:
+                return duration(window.time_left)
+            return "closed"
+        if column == WorklistModel.PATIENT:
+            return entry.name
+        if column == WorklistModel.RECORD:
+            return entry.record_number
+        if column == WorklistModel.LAST_EXAM:
+            return moment(entry.last_examined_at)
+        if column == WorklistModel.URGENCY:
+            return urgency_label(entry.urgency)
+        if column == WorklistModel.PATTERN:
+            nerve = f" ({entry.nerve.replace('_', ' ')})" if entry.nerve else ""
+            return pattern_labels()[entry.pattern] + nerve
+        if entry.progression_within_window:
+            return f"{ALERT}: {'; '.join(entry.changes)}"
+        return f"worse {moment(entry.last_worsened_at)}" if entry.last_worsened_at else ""
+
+
+class WorklistPanel(QWidget):
+    patient_chosen = Signal(str)
+
+    REFRESH_MS = 60_000
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.title = QLabel()
+        self.model = WorklistModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Window-period worklist")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(WorklistModel.ALERT_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
+        self.table.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self._timer = QTimer(self, interval=self.REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def refresh(self, now: datetime | None = None) -> None:
+        entries = worklist(self.ctx, now)
+        self.model.set_rows(entries)
+        alerts = sum(e.progression_within_window for e in entries)
+        alert_text = (f" · <span style='color:#a50f15'><b>{alerts} with progression within the window</b></span>"
+                      if alerts else "")
+        self.title.setText(f"<h3>Window-period worklist: {len(entries)} patients{alert_text}</h3>")
+        rows = min(len(entries), 8)
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + max(rows, 1) * 30 + 4)
+
+    def _choose(self, row: int) -> None:
+        self.patient_chosen.emit(self.model.row(row).record_number)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if (watched is self.table and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            rows = self.table.selectionModel().selectedRows()
+            if rows:
+                self._choose(rows[0].row())
+                return True
+        return bool(super().eventFilter(watched, event))

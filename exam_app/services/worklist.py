@@ -1,0 +1,130 @@
+"""The window-period worklist: patients whose window is open or who worsened in the last 14 days,
+sorted by the time left in the window.
+
+Each patient's latest engine answer is kept in `patient_status`, recomputed from the signed visits
+whenever they change, so the worklist is one indexed query however large the clinic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.window import WindowStatus, window_status
+from exam_app.services.context import AppContext
+from exam_app.store import models
+from exam_app.store.records import visit_from_row
+
+RECENT_WORSENING = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class WorklistEntry:
+    record_number: str
+    name: str
+    last_examined_at: datetime
+    urgency: str
+    pattern: str
+    nerve: str | None
+    lems_left: str | None
+    lems_right: str | None
+    window: WindowStatus  # measured from now
+    last_worsened_at: datetime | None
+    progression_within_window: bool  # the headline alert
+    changes: tuple[str, ...]  # the findings that worsened, for the alert
+
+
+def refresh_status(session: Session, patient: models.Patient, window_days: int) -> None:
+    """Recompute the patient's status row from their signed visits (in the caller's transaction)."""
+    signed = [v for v in patient.visits if v.status != "draft"]
+    row = session.get(models.PatientStatus, patient.id)
+    if not signed:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = models.PatientStatus(patient_id=patient.id)
+        session.add(row)
+    assessments = assess_visits([visit_from_row(v) for v in signed], window_days)
+    last = assessments[-1]
+    worsened = [a for a in assessments if a.worsening.worsened]
+    latest_worsening = worsened[-1] if worsened else None
+    row.last_visit_id = signed[-1].id
+    row.last_examined_at = last.examined_at
+    row.onset = last.window.onset
+    row.window_ends = last.window.ends
+    row.urgency = last.urgency
+    row.pattern = last.pattern
+    row.nerve = last.nerve
+    row.lems_left, row.lems_right = str(last.lems.left), str(last.lems.right)
+    row.last_worsened_at = latest_worsening.examined_at if latest_worsening else None
+    # The alert belongs to the current window: the latest worsening, if it fell inside its window.
+    row.progression_within_window = bool(
+        latest_worsening and latest_worsening.progression_within_window
+        and latest_worsening.window.onset == last.window.onset)
+    row.worsening_findings = {
+        "changes": [c.finding for c in latest_worsening.worsening.changes] if latest_worsening else []}
+    row.window_days = window_days
+
+
+def refresh_patient(session: Session, patient_id: int, window_days: int) -> None:
+    patient = session.scalar(
+        select(models.Patient).where(models.Patient.id == patient_id)
+        .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
+    if patient is not None:
+        refresh_status(session, patient, window_days)
+
+
+def refresh_missing_statuses(ctx: AppContext) -> int:
+    """Fill the status of patients with signed visits but no status row, or one made with another
+    window length (after an upgrade or a change of the clinic's setting). Returns how many."""
+    days = ctx.window_days
+    with ctx.db.session() as session:
+        signed = select(models.Visit.patient_id).where(models.Visit.status != "draft").distinct()
+        current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
+        stale = session.scalars(signed.except_(current)).all()
+        for patient_id in stale:
+            refresh_patient(session, patient_id, days)
+        return len(stale)
+
+
+def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500) -> list[WorklistEntry]:
+    """Patients with an open window or a worsening in the last 14 days: open windows first, least
+    time left first; then closed windows, the most recent worsening first."""
+    moment = now or datetime.now().astimezone()
+    status, patient = models.PatientStatus, models.Patient
+    is_open = and_(status.window_ends.is_not(None), status.window_ends >= moment)
+    query = (
+        select(status, patient.record_number, patient.family_name, patient.given_name)
+        .join(patient, patient.id == status.patient_id)
+        .where(or_(is_open, status.last_worsened_at >= moment - RECENT_WORSENING))
+        .order_by(case((is_open, 0), else_=1), status.window_ends, status.last_worsened_at.desc(),
+                  func.coalesce(patient.family_key, ""))
+        .limit(limit)
+    )
+    with ctx.db.session() as session:
+        rows = session.execute(query).all()
+    return [_entry(row, rn, family, given, ctx.window_days, moment) for row, rn, family, given in rows]
+
+
+def _entry(row: models.PatientStatus, record_number: str, family: str | None, given: str | None,
+           window_days: int, now: datetime) -> WorklistEntry:
+    assert row.last_examined_at is not None
+    return WorklistEntry(
+        record_number=record_number,
+        name=", ".join(n for n in (family, given) if n) or record_number,
+        last_examined_at=row.last_examined_at,
+        urgency=row.urgency,
+        pattern=row.pattern,
+        nerve=row.nerve,
+        lems_left=row.lems_left,
+        lems_right=row.lems_right,
+        window=window_status(row.onset, row.window_days or window_days, now),
+        last_worsened_at=row.last_worsened_at,
+        progression_within_window=row.progression_within_window,
+        changes=tuple(row.worsening_findings.get("changes", ())),
+    )
