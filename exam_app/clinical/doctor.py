@@ -12,6 +12,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from exam_app.clinical.deficits import abnormal_sensations, weak_muscles
+from exam_app.clinical.examination import read_examination
+from exam_app.clinical.record import Visit
 from exam_app.paths import resource_path
 
 
@@ -55,3 +58,13 @@ def label(kind: str, item_id: str) -> str:
 def plans_surgery(note: DoctorNote) -> bool:
     surgical = {row["id"] for row in doctor_vocabulary()["plans"] if row.get("is_surgery")}
     return bool(surgical & set(note.plans))
+
+
+def surgery_unsupported(visit: Visit) -> tuple[str, ...] | None:
+    """None if the visit shows weakness or sensory loss (what the source text reserves surgery
+    for); otherwise the warning to show when surgery is planned."""
+    exam = read_examination(visit)
+    found = [d.finding for d in (*weak_muscles(exam), *abnormal_sensations(exam))]
+    if found:
+        return None
+    return ("surgery is planned, but this visit shows neither weakness nor sensory loss",)

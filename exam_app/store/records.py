@@ -89,6 +89,13 @@ def _merge_findings(row: models.Visit, wanted: list[models.Finding]) -> None:
             row.findings.remove(finding)
 
 
+def _finding(kind: str, item: str, value: str, side: str = "", number: int | None = None, tag: str = "",
+             angle: int | None = None) -> models.Finding:
+    """A finding row with every field given: column defaults apply only at INSERT, and the in-place
+    merge compares the values of rows not inserted yet."""
+    return models.Finding(kind=kind, item=item, side=side, value=value, number=number, tag=tag, angle=angle)
+
+
 def findings_of(visit: plain.Visit) -> list[models.Finding]:
     rows: list[models.Finding] = []
     for field in _SIDED_KINDS:
@@ -96,22 +103,17 @@ def findings_of(visit: plain.Visit) -> list[models.Finding]:
         for item, sides in getattr(visit, field).items():
             for side, value in sides.items():
                 number, tag = _number_and_tag(kind, value)
-                rows.append(models.Finding(kind=kind, item=item, side=side, value=value, number=number, tag=tag))
+                rows.append(_finding(kind, item, value, side, number, tag))
     for side, response in visit.plantar_response.items():
-        rows.append(models.Finding(kind="plantar_response", item="plantar_response", side=side, value=response))
+        rows.append(_finding("plantar_response", "plantar_response", response, side))
     for side, beats in visit.ankle_clonus_beats.items():
-        rows.append(models.Finding(
-            kind="ankle_clonus_beats", item="ankle_clonus_beats", side=side, value=str(beats), number=beats))
+        rows.append(_finding("ankle_clonus_beats", "ankle_clonus_beats", str(beats), side, number=beats))
     for sign, sides in visit.tension_signs.items():
         for side, tension in sides.items():
-            rows.append(models.Finding(
-                kind="tension_sign", item=sign, side=side, value=tension.result, angle=tension.angle))
-    for symptom in visit.symptoms:
-        rows.append(models.Finding(kind="symptom", item=symptom, value="yes"))
-    for flag in visit.red_flags:
-        rows.append(models.Finding(kind="red_flag", item=flag, value="yes"))
-    for flag in visit.red_flags_no:
-        rows.append(models.Finding(kind="red_flag", item=flag, value="no"))
+            rows.append(_finding("tension_sign", sign, tension.result, side, angle=tension.angle))
+    rows += [_finding("symptom", symptom, "yes") for symptom in visit.symptoms]
+    rows += [_finding("red_flag", flag, "yes") for flag in visit.red_flags]
+    rows += [_finding("red_flag", flag, "no") for flag in visit.red_flags_no]
     return rows
 
 

@@ -89,3 +89,16 @@ def test_a_discarded_draft_is_gone(ctx: AppContext, patient: str) -> None:
     opened = start_visit(ctx, patient, datetime(2026, 11, 1, 9, tzinfo=UTC))
     discard_draft(ctx, opened.visit_id)
     assert drafts_to_recover(ctx) == []
+
+
+def test_saving_again_keeps_one_row_per_symptom_and_red_flag(ctx: AppContext, patient: str) -> None:
+    opened = start_visit(ctx, patient)
+    visit = replace(opened.visit, symptoms=("cramps",), red_flags=("night_pain",), red_flags_no=("stroke_signs",))
+    version = save_draft(ctx, opened.visit_id, visit, opened.version)
+    version = save_draft(ctx, opened.visit_id, replace(visit, notes="again"), version)
+    sign_visit(ctx, opened.visit_id, visit, version)
+    with ctx.db.session() as session:
+        kinds = session.scalars(select(models.Finding.kind).where(models.Finding.visit_id == opened.visit_id)).all()
+    assert sorted(kinds) == ["red_flag", "red_flag", "symptom"]
+    stored = open_visit(ctx, opened.visit_id).visit
+    assert (stored.symptoms, stored.red_flags, stored.red_flags_no) == (("cramps",), ("night_pain",), ("stroke_signs",))

@@ -1,0 +1,108 @@
+"""The doctor's part of a visit: impression, investigations and plan, saved as a draft, then signed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from exam_app.clinical.doctor import DoctorNote, doctor_vocabulary, plans_surgery, surgery_unsupported
+from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
+from exam_app.services.patients import EditConflict
+from exam_app.store import models
+from exam_app.store.records import doctor_note_from_row, set_doctor_note_fields, visit_from_row
+
+
+@dataclass(frozen=True)
+class OpenNote:
+    visit_id: int
+    note: DoctorNote
+    status: str  # "new", "draft" or "signed"
+    version: int | None  # None until first saved
+    warnings: tuple[str, ...]
+
+
+def _known(kind: str) -> set[str]:
+    return {row["id"] for row in doctor_vocabulary()[kind]}
+
+
+def check_note(note: DoctorNote) -> None:
+    """InvalidInput naming the first id that is not in resources/doctor.json."""
+    if note.level is not None and note.level not in _known("levels"):
+        raise InvalidInput(f"level: {note.level!r} is not a known level")
+    for kind, ids in (("causes", note.causes), ("plans", note.plans),
+                      ("investigations", tuple(i.id for i in note.investigations))):
+        unknown = [i for i in ids if i not in _known(kind)]
+        if unknown:
+            raise InvalidInput(f"{kind}: {unknown[0]!r} is not known")
+
+
+def note_warnings(ctx: AppContext, visit_id: int, note: DoctorNote) -> tuple[str, ...]:
+    """What the doctor should see before signing (never a refusal): surgery without a deficit."""
+    if not plans_surgery(note):
+        return ()
+    with ctx.db.session() as session:
+        row = session.get(models.Visit, visit_id)
+        if row is None:
+            raise NotFound(f"visit {visit_id} does not exist")
+        return surgery_unsupported(visit_from_row(row)) or ()
+
+
+def open_note(ctx: AppContext, visit_id: int) -> OpenNote:
+    with ctx.db.session() as session:
+        visit = session.get(models.Visit, visit_id)
+        if visit is None:
+            raise NotFound(f"visit {visit_id} does not exist")
+        row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == visit_id))
+        if row is None:
+            return OpenNote(visit_id, DoctorNote(), "new", None, ())
+        signer = session.get(models.User, row.signed_by_id) if row.signed_by_id else None
+        note = doctor_note_from_row(row, signer.display_name if signer else None)
+    return OpenNote(visit_id, note, row.status, row.version, note_warnings(ctx, visit_id, note))
+
+
+def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | None, sign: bool = False) -> int:
+    """Save the note (and sign it when asked); returns the new version.
+
+    Signing a plan with surgery needs the patient's informed consent to surgical referral, the risk
+    of paralysis explained.
+    """
+    ctx.require("doctor_note")
+    check_note(note)
+    if sign and plans_surgery(note) and note.surgical_consent is not True:
+        raise InvalidInput("surgical consent: record the patient's informed consent to surgical referral "
+                           "(the risk of paralysis explained) before signing a plan with surgery")
+    try:
+        with ctx.db.session() as session:
+            visit = session.get(models.Visit, visit_id)
+            if visit is None:
+                raise NotFound(f"visit {visit_id} does not exist")
+            if visit.status == "draft":
+                raise ServiceError("the examination is not signed yet: sign it before the doctor's note")
+            row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == visit_id))
+            if row is None:
+                if version is not None:
+                    raise EditConflict("the doctor's note was deleted on another workstation")
+                row = models.DoctorNoteRow(visit_id=visit_id, written_by_id=ctx.user.id)
+                session.add(row)
+            elif row.version != version:
+                raise EditConflict("the doctor's note was saved on another workstation since you opened it; "
+                                   "reopen the visit to see it")
+            elif row.status == "signed":
+                raise ServiceError("the doctor's note is signed and read-only")
+            set_doctor_note_fields(row, note)
+            row.updated_at = datetime.now(UTC)
+            if sign:
+                row.status = "signed"
+                row.signed_by_id = ctx.user.id
+                row.signed_at = datetime.now(UTC)
+            session.flush()
+            session.add(models.AuditEvent(
+                user_id=ctx.user.id, action="doctor_note_signed" if sign else "doctor_note_saved",
+                entity="visit", entity_id=str(visit_id),
+                detail={"plans": list(note.plans), "surgical_consent": note.surgical_consent}))
+            return row.version
+    except StaleDataError:
+        raise EditConflict("the doctor's note was saved on another workstation since you opened it") from None
