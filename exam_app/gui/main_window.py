@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor is not None and not self.editor.controller.save_now():
+        if self.editor is not None and not (self.editor.controller.save_now() and self.editor.doctor.save_now()):
             answer = QMessageBox.warning(
                 self, "The draft could not be saved", "Close anyway and lose the latest changes?",
                 QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)

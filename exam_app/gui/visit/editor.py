@@ -1,6 +1,7 @@
-"""The visit editor: history and red flags, motor, sensory, reflexes and signs, review and sign.
+"""The visit editor: history and red flags, motor, sensory, reflexes and signs, review and sign,
+then the doctor's note.
 
-Keyboard: Ctrl+1 … Ctrl+5 go to a page, Ctrl+R fills what is not recorded on the page with
+Keyboard: Ctrl+1 … Ctrl+6 go to a page, Ctrl+R fills what is not recorded on the page with
 normal findings (on the history page: "no" to the remaining red-flag questions), Ctrl+S signs,
 Escape goes back to the patient (the draft is saved).
 """
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.visit.controller import VisitController
+from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.history_page import HistoryPage
 from exam_app.gui.visit.motor_page import MotorPage
 from exam_app.gui.visit.review_page import ReviewPage
@@ -69,7 +71,8 @@ class VisitEditor(QWidget):
     closed = Signal()  # back to the patient
     signed = Signal()
 
-    PAGE_TITLES = ("&1 History and red flags", "&2 Motor", "&3 Sensory", "&4 Reflexes and signs", "&5 Review")
+    PAGE_TITLES = ("&1 History and red flags", "&2 Motor", "&3 Sensory", "&4 Reflexes and signs", "&5 Review",
+                   "&6 Doctor's note")
 
     def __init__(self, controller: VisitController) -> None:
         super().__init__()
@@ -84,9 +87,10 @@ class VisitEditor(QWidget):
         self.sensory = SensoryPage(controller)
         self.signs = SignsPage(controller)
         self.review = ReviewPage(controller)
+        self.doctor = DoctorPage(controller.ctx, controller.visit_id, controller.read_only)
         self.pages = QTabWidget()
         self.pages.setAccessibleName("Visit pages")
-        for page, title in zip((self.history, self.motor, self.sensory, self.signs, self.review),
+        for page, title in zip((self.history, self.motor, self.sensory, self.signs, self.review, self.doctor),
                                self.PAGE_TITLES, strict=True):
             self.pages.addTab(page, title.replace("&", ""))
         self.pages.currentChanged.connect(self._page_shown)
@@ -100,7 +104,7 @@ class VisitEditor(QWidget):
         layout.addWidget(self.alert)
         layout.addWidget(self.pages, 1)
 
-        for number in range(1, 6):
+        for number in range(1, 7):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_page(n - 1))
         QShortcut(QKeySequence("Ctrl+R"), self, self.remaining_normal)
         QShortcut(QKeySequence("Alt+O"), self, controller.answer_remaining_red_flags_no)
@@ -182,8 +186,17 @@ class VisitEditor(QWidget):
         self.save_state.setText("Signed")
         for page in (self.history, self.signs, self.sensory):
             page.refresh()
+        self._replace_doctor_page()
         self.signed.emit()
 
+    def _replace_doctor_page(self) -> None:
+        """Once the examination is signed, the doctor's note can be written."""
+        index = self.pages.indexOf(self.doctor)
+        self.doctor.deleteLater()
+        self.doctor = DoctorPage(self.controller.ctx, self.controller.visit_id, True)
+        self.pages.removeTab(index)
+        self.pages.insertTab(index, self.doctor, self.PAGE_TITLES[index].replace("&", ""))
+
     def close_visit(self) -> None:
-        if self.controller.save_now():
+        if self.controller.save_now() and self.doctor.save_now():
             self.closed.emit()

@@ -1,0 +1,246 @@
+"""The doctor's part of a signed visit: the level of the problem, suspected causes, investigations
+(and their results), the plan and the next review; saved as you type, then signed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exam_app.clinical.doctor import DoctorNote, Investigation, doctor_vocabulary, plans_surgery
+from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.doctor import note_warnings, open_note, save_note
+
+AUTOSAVE_MS = 1500
+NO_DATE = QDate(2000, 1, 1)
+
+
+class InvestigationRow:
+    """One investigation: requested or not, what exactly, and its result when it comes back."""
+
+    def __init__(self, item_id: str, label: str) -> None:
+        self.item_id = item_id
+        self.requested = QCheckBox(label)
+        self.requested.setAccessibleName(f"Investigation requested: {label}")
+        self.detail = QLineEdit()
+        self.detail.setPlaceholderText("what exactly (optional)")
+        self.detail.setAccessibleName(f"{label}: details of the request")
+        self.result = QLineEdit()
+        self.result.setPlaceholderText("result, when it comes back")
+        self.result.setAccessibleName(f"{label}: result")
+
+    def value(self) -> Investigation | None:
+        if not self.requested.isChecked():
+            return None
+        return Investigation(self.item_id, self.detail.text().strip() or None, self.result.text().strip() or None)
+
+    def show(self, investigation: Investigation | None) -> None:
+        self.requested.setChecked(investigation is not None)
+        self.detail.setText(investigation.detail or "" if investigation else "")
+        self.result.setText(investigation.result or "" if investigation else "")
+
+
+class DoctorPage(QScrollArea):
+    signed = Signal()
+
+    def __init__(self, ctx: AppContext, visit_id: int, visit_signed: bool) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.visit_id = visit_id
+        self.visit_signed = visit_signed
+        self.setWidgetResizable(True)
+        words = doctor_vocabulary()
+        opened = open_note(ctx, visit_id)
+        self.status, self.version = opened.status, opened.version
+        self._loading = False
+
+        self.state = QLabel()
+        self.state.setObjectName("hint")
+        self.level = QComboBox()
+        self.level.setAccessibleName("Level of the problem")
+        self.level.addItem("—", None)
+        for row in words["levels"]:
+            self.level.addItem(row["label"], row["id"])
+        self.cause_boxes: dict[str, QCheckBox] = {}
+        causes = QGroupBox("Suspected causes")
+        grid = QGridLayout(causes)
+        for number, row in enumerate(words["causes"]):
+            box = QCheckBox(row["label"])
+            box.setAccessibleName(f"Suspected cause: {row['label']}")
+            self.cause_boxes[row["id"]] = box
+            grid.addWidget(box, number // 4, number % 4)
+        self.impression = QPlainTextEdit()
+        self.impression.setAccessibleName("Impression, in words")
+        self.impression.setTabChangesFocus(True)
+        self.impression.setFixedHeight(70)
+
+        investigations = QGroupBox("Investigations requested, and their results")
+        rows = QGridLayout(investigations)
+        self.investigations = [InvestigationRow(r["id"], r["label"]) for r in words["investigations"]]
+        for number, row in enumerate(self.investigations):
+            rows.addWidget(row.requested, number, 0)
+            rows.addWidget(row.detail, number, 1)
+            rows.addWidget(row.result, number, 2)
+
+        plan = QGroupBox("Plan")
+        plan_layout = QVBoxLayout(plan)
+        self.plan_boxes: dict[str, QCheckBox] = {}
+        for row in words["plans"]:
+            box = QCheckBox(row["label"])
+            box.setAccessibleName(f"Plan: {row['label']}")
+            self.plan_boxes[row["id"]] = box
+            plan_layout.addWidget(box)
+        self.plan_text = QLineEdit()
+        self.plan_text.setAccessibleName("Plan, in words")
+        self.next_review = QDateEdit(calendarPopup=True)
+        self.next_review.setAccessibleName("Next review date")
+        self.next_review.setDisplayFormat("dd MMM yyyy")
+        self.next_review.setMinimumDate(NO_DATE)
+        self.next_review.setSpecialValueText("not set")
+        self.surgery_warning = QLabel()
+        self.surgery_warning.setObjectName("error")
+        self.surgery_warning.setWordWrap(True)
+        self.consent = QCheckBox("The patient gave informed consent to surgical referral; the risk of paralysis "
+                                 "was explained")
+        self.consent.setAccessibleName("Informed consent to surgical referral recorded")
+        form = QFormLayout()
+        form.addRow("Plan in words", self.plan_text)
+        form.addRow("Next review", self.next_review)
+        plan_layout.addLayout(form)
+        plan_layout.addWidget(self.surgery_warning)
+        plan_layout.addWidget(self.consent)
+
+        self.sign_button = QPushButton("Sign doctor's note")
+        self.sign_button.setObjectName("primary")
+        self.sign_button.clicked.connect(self.sign)
+        impression = QGroupBox("Impression")
+        impression_form = QFormLayout(impression)
+        impression_form.addRow("Level of the problem", self.level)
+        impression_form.addRow(causes)
+        impression_form.addRow("In words", self.impression)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        top.addWidget(self.state, 1)
+        top.addWidget(self.sign_button)
+        layout.addLayout(top)
+        for widget in (impression, investigations, plan):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_now)
+        self._inputs = [self.level, self.impression, self.plan_text, self.next_review, self.consent,
+                        *self.cause_boxes.values(), *self.plan_boxes.values(),
+                        *(w for r in self.investigations for w in (r.requested, r.detail, r.result))]
+        for widget in self._inputs:
+            signal = getattr(widget, "toggled", None) or getattr(widget, "textChanged", None) or getattr(
+                widget, "currentIndexChanged", None) or widget.dateChanged  # type: ignore[attr-defined]
+            signal.connect(self._changed)
+        self._show(opened.note)
+        self._show_state(opened.warnings)
+
+    # ------------------------------------------------------------------ values
+
+    def note(self) -> DoctorNote:
+        review = self.next_review.date()
+        return DoctorNote(
+            level=self.level.currentData(),
+            causes=tuple(i for i, box in self.cause_boxes.items() if box.isChecked()),
+            impression=self.impression.toPlainText().strip() or None,
+            investigations=tuple(v for v in (r.value() for r in self.investigations) if v is not None),
+            plans=tuple(i for i, box in self.plan_boxes.items() if box.isChecked()),
+            plan_text=self.plan_text.text().strip() or None,
+            next_review=None if review == NO_DATE else date(review.year(), review.month(), review.day()),
+            surgical_consent=self.consent.isChecked() if self.consent.isEnabled() else None,
+        )
+
+    def _show(self, note: DoctorNote) -> None:
+        self._loading = True
+        self.level.setCurrentIndex(max(0, self.level.findData(note.level)))
+        for cause, box in self.cause_boxes.items():
+            box.setChecked(cause in note.causes)
+        self.impression.setPlainText(note.impression or "")
+        by_id = {i.id: i for i in note.investigations}
+        for row in self.investigations:
+            row.show(by_id.get(row.item_id))
+        for plan, box in self.plan_boxes.items():
+            box.setChecked(plan in note.plans)
+        self.plan_text.setText(note.plan_text or "")
+        review = note.next_review
+        self.next_review.setDate(QDate(review.year, review.month, review.day) if review else NO_DATE)
+        self.consent.setChecked(bool(note.surgical_consent))
+        self._loading = False
+
+    @property
+    def editable(self) -> bool:
+        return self.visit_signed and self.status != "signed" and self.ctx.may("doctor_note")
+
+    def _show_state(self, warnings: tuple[str, ...]) -> None:
+        surgery = plans_surgery(self.note())
+        self.consent.setEnabled(surgery and self.editable)
+        self.surgery_warning.setText("Warning: " + "; ".join(warnings) + "." if warnings else "")
+        for widget in self._inputs:
+            if widget is not self.consent:
+                widget.setEnabled(self.editable)
+        self.sign_button.setEnabled(self.editable)
+        if not self.visit_signed:
+            self.state.setText("The examination is not signed yet: the doctor's note comes after signing.")
+        elif self.status == "signed":
+            self.state.setText("The doctor's note is signed (read-only).")
+        elif not self.ctx.may("doctor_note"):
+            self.state.setText("Only a doctor writes this note.")
+        else:
+            self.state.setText({"new": "New note", "draft": "Draft — saved as you type"}[self.status])
+
+    # ------------------------------------------------------------------ saving
+
+    def _changed(self) -> None:
+        if self._loading or not self.editable:
+            return
+        self._autosave.start()
+        self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
+
+    def save_now(self, sign: bool = False) -> bool:
+        self._autosave.stop()
+        if not self.editable:
+            return True
+        try:
+            self.version = save_note(self.ctx, self.visit_id, self.note(), self.version, sign=sign)
+        except ServiceError as error:
+            QMessageBox.warning(self, "The doctor's note was not saved", str(error))
+            return False
+        self.status = "signed" if sign else "draft"
+        self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
+        return True
+
+    def sign(self) -> None:
+        warnings = note_warnings(self.ctx, self.visit_id, self.note())
+        text = "A signed note is read-only."
+        if warnings:
+            text = "Warning: " + "; ".join(warnings) + ".\n\n" + text
+        answer = QMessageBox.question(self, "Sign the doctor's note?", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No if warnings else QMessageBox.StandardButton.Yes)
+        # The draft is saved first, so a refused signature loses nothing typed.
+        if answer == QMessageBox.StandardButton.Yes and self.save_now() and self.save_now(sign=True):
+            self.signed.emit()

@@ -1,0 +1,85 @@
+"""The doctor's note on a signed visit: warning when surgery has no deficit to support it; consent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from exam_app.gui.visit.doctor_page import DoctorPage
+from exam_app.services.context import ActingUser, AppContext
+from exam_app.services.doctor import open_note
+from exam_app.services.visits import save_draft, sign_visit, start_visit
+from exam_app.store import models
+
+
+def signed_normal_visit(ctx: AppContext) -> int:
+    opened = start_visit(ctx, "R-100")
+    visit = replace(opened.visit, motor={"great_toe_extension": {"left": "5", "right": "5"}})
+    sign_visit(ctx, opened.visit_id, visit, save_draft(ctx, opened.visit_id, visit, opened.version))
+    return opened.visit_id
+
+
+def account(ctx: AppContext, username: str, name: str, role: str) -> AppContext:
+    """The context as another, real account of the clinic."""
+    with ctx.db.session() as session:
+        user = models.User(username=username, display_name=name, role=role, active=True)
+        session.add(user)
+        session.flush()
+        return AppContext(ctx.db, ActingUser(user.id, username, name, role))
+
+
+def press_in_next_dialog(qtbot: QtBot, button: QMessageBox.StandardButton) -> list[str]:
+    texts: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        texts.append(box.text())
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    return texts
+
+
+def test_surgery_without_a_deficit_is_warned_and_needs_consent(gui_ctx: AppContext, qtbot: QtBot) -> None:
+    visit_id = signed_normal_visit(gui_ctx)
+    doctor = account(gui_ctx, "dr.jones", "Dr Alex Jones", "doctor")
+    page = DoctorPage(doctor, visit_id, visit_signed=True)
+    qtbot.addWidget(page)
+    page.resize(1200, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    assert not page.consent.isEnabled()
+    page.level.setCurrentIndex(page.level.findData("root_compression"))
+    page.plan_boxes["surgical_opinion"].click()
+    assert page.consent.isEnabled()
+    assert "neither weakness nor sensory loss" in page.surgery_warning.text()
+
+    seen = press_in_next_dialog(qtbot, QMessageBox.StandardButton.Yes)  # sign despite the warning
+    refusal = press_in_next_dialog(qtbot, QMessageBox.StandardButton.Ok)
+    page.sign()
+    assert "neither weakness nor sensory loss" in seen[0]
+    assert "informed consent to surgical referral" in refusal[0]
+    assert open_note(doctor, visit_id).status == "draft"
+
+    page.consent.click()
+    press_in_next_dialog(qtbot, QMessageBox.StandardButton.Yes)
+    page.sign()
+    note = open_note(doctor, visit_id)
+    assert note.status == "signed" and note.note.surgical_consent is True
+    assert note.note.level == "root_compression" and note.note.signed_by == "Dr Alex Jones"
+    assert not page.sign_button.isEnabled()
+
+
+def test_only_a_doctor_writes_the_note(gui_ctx: AppContext, qtbot: QtBot) -> None:
+    visit_id = signed_normal_visit(gui_ctx)
+    physio = account(gui_ctx, "pt.smith", "Sam Smith", "physiotherapist")
+    page = DoctorPage(physio, visit_id, visit_signed=True)
+    qtbot.addWidget(page)
+    assert page.state.text() == "Only a doctor writes this note."
+    assert not page.level.isEnabled() and not page.sign_button.isEnabled()
