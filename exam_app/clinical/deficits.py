@@ -8,7 +8,8 @@ lesion's doing, and `NT` says nothing about the nerve.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from exam_app.clinical.examination import Examination, clinical_order
@@ -41,6 +42,7 @@ class Deficit(NamedTuple):
     finding: str
     key_root: str | None = None  # a weak ISNCSCI key muscle's root
     modality: str | None = None  # for an abnormal sensation
+    rank: tuple[int, ...] = ()  # where it is listed: left first, then in examination order
 
 
 @dataclass(frozen=True)
@@ -118,19 +120,22 @@ def abnormal_sensations(exam: Examination) -> list[Deficit]:
 def _weak_muscle(item: str, side: str, grade: str) -> Deficit:
     rules = _rules()
     finding = motor_finding(side, item, grade)
-    return Deficit(WEAK_MUSCLE, side, item, rules.muscle_roots[item], finding, rules.key_roots[item], None)
+    rank = _deficit_rank(side, WEAK_MUSCLE, item, None)
+    return Deficit(WEAK_MUSCLE, side, item, rules.muscle_roots[item], finding, rules.key_roots[item], None, rank)
 
 
 @cache
 def _abnormal_sensation(modality: str, level: str, side: str, score: str) -> Deficit:
     finding = sensory_finding(side, modality, level, score)
-    return Deficit(ABNORMAL_SENSATION, side, level, (level,), finding, None, modality)
+    rank = _deficit_rank(side, ABNORMAL_SENSATION, level, modality)
+    return Deficit(ABNORMAL_SENSATION, side, level, (level,), finding, None, modality, rank)
 
 
 @cache
 def _reduced_reflex(reflex: str, side: str, grade: int, other_side: str, other: int) -> Deficit:
     finding = reflex_finding(side, reflex, grade, other_side, other)
-    return Deficit(REDUCED_REFLEX, side, reflex, _rules().reflex_roots[reflex], finding, None, None)
+    rank = _deficit_rank(side, REDUCED_REFLEX, reflex, None)
+    return Deficit(REDUCED_REFLEX, side, reflex, _rules().reflex_roots[reflex], finding, None, None, rank)
 
 
 def reduced_reflexes(exam: Examination) -> list[Deficit]:
@@ -152,11 +157,13 @@ def reduced_reflexes(exam: Examination) -> list[Deficit]:
 def visit_deficits(exam: Examination) -> tuple[Deficit, ...]:
     """All deficits of the visit, left side first, each side in examination order."""
     found = weak_muscles(exam) + abnormal_sensations(exam) + reduced_reflexes(exam)
-    found.sort(key=lambda d: _deficit_rank(d.side, d.kind, d.item, d.modality))
+    found.sort(key=_by_rank)
     return tuple(found)
 
 
-@cache
+_by_rank = attrgetter("rank")
+
+
 def _deficit_rank(side: str, kind: str, item: str, modality: str | None) -> tuple[int, ...]:
     order = clinical_order()
     if kind == WEAK_MUSCLE:
@@ -202,7 +209,7 @@ def _plantar_observation(response: str) -> SignObservation:
     return SignObservation(response in _rules().umn_plantar, response)
 
 
-@cache
+@lru_cache(maxsize=64)  # beats are any count; the usual few are kept
 def _clonus_observation(beats: int) -> SignObservation:
     return SignObservation(beats >= _rules().clonus_abnormal, beats_text(beats))
 

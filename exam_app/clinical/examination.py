@@ -9,7 +9,7 @@ in examination order where they are made (`clinical_order`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import product
@@ -58,12 +58,16 @@ class _Table(Generic[_T]):
 
     values: dict[str, _T]
     what: str  # "motor grade", for the message when a text is not one
+    keys: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # item -> side -> key
     accepted: frozenset[object] = frozenset()  # the texts, and None for a side not given
     usable: frozenset[str] = frozenset()  # the texts graded, untagged and not NT
 
     @staticmethod
-    def of(values: dict[str, _T], what: str, usable: frozenset[str] = frozenset()) -> _Table[_T]:
-        return _Table(values, what, frozenset([*values, None]), usable)
+    def of(values: dict[str, _T], what: str, items: Iterable[str], usable: frozenset[str] = frozenset()) -> _Table[_T]:
+        # One key object per item and side, shared by every visit: dictionaries that meet the same
+        # key object again compare it by identity, which keeps a long record fast.
+        keys = {item: {side: (item, side) for side in SIDES} for item in items}
+        return _Table(values, what, keys, frozenset([*values, None]), usable)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class _Ids:
     tension_results: frozenset[str]
     gait_results: _Table[str]
     anal_results: frozenset[str]
+    sensory_keys: dict[str, dict[str, dict[str, tuple[str, str, str]]]]  # modality -> level -> side -> key
 
 
 _TAGS = ("", "*", "**")
@@ -97,22 +102,35 @@ def _ids() -> _Ids:
     sensory_scores = {
         text: parse_sensory_score(text) for text in sensory_texts + not_testable if is_sensory_score(text)
     }
+    motor_ids = [m.id for m in vocab.motor_items]
+    level_ids = [level.id for level in vocab.sensory_levels]
+    modality_ids = [m.id for m in vocab.sensory_modalities]
+    reflex_ids = [r.id for r in vocab.reflexes]
+    gait_ids = [g.id for g in vocab.gait_items]
     return _Ids(
-        motor=frozenset(m.id for m in vocab.motor_items),
-        levels=frozenset(level.id for level in vocab.sensory_levels),
-        modalities=tuple(m.id for m in vocab.sensory_modalities),
-        reflexes=frozenset(r.id for r in vocab.reflexes),
+        motor=frozenset(motor_ids),
+        levels=frozenset(level_ids),
+        modalities=tuple(modality_ids),
+        reflexes=frozenset(reflex_ids),
         tension_signs=frozenset(t.id for t in vocab.tension_signs),
-        gait_items=frozenset(g.id for g in vocab.gait_items),
+        gait_items=frozenset(gait_ids),
         red_flags=frozenset(f.id for f in vocab.red_flags),
-        motor_grades=_Table.of(motor_grades, "motor grade", frozenset(t for t, g in motor_grades.items() if g.usable)),
-        sensory_scores=_Table.of(
-            sensory_scores, "sensory score", frozenset(t for t, s in sensory_scores.items() if s.usable)
+        motor_grades=_Table.of(
+            motor_grades, "motor grade", motor_ids, frozenset(t for t, g in motor_grades.items() if g.usable)
         ),
-        reflex_grades=_Table.of({g: (None if g == "NT" else int(g)) for g in vocab.reflex_grades}, "reflex grade"),
+        sensory_scores=_Table.of(
+            sensory_scores, "sensory score", (), frozenset(t for t, s in sensory_scores.items() if s.usable)
+        ),
+        reflex_grades=_Table.of(
+            {g: (None if g == "NT" else int(g)) for g in vocab.reflex_grades}, "reflex grade", reflex_ids
+        ),
         plantar_responses=frozenset(vocab.plantar_responses),
         tension_results=frozenset(vocab.tension_results),
-        gait_results=_Table.of({g: g for g in vocab.gait_results}, "gait result"),
+        gait_results=_Table.of({g: g for g in vocab.gait_results}, "gait result", gait_ids),
+        sensory_keys={
+            modality: {level: {side: (modality, level, side) for side in SIDES} for level in level_ids}
+            for modality in modality_ids
+        },
         anal_results=frozenset(vocab.anal_results),
     )
 
@@ -127,19 +145,25 @@ def read_examination(visit: Visit) -> Examination:
         _check_aware(visit.weakness_onset, "weakness_onset")
     ids = _ids()
     _check_known(visit.red_flags, ids.red_flags, "red_flags")
-    graded_motor: dict[tuple[str, str], MotorGrade] = {}
-    graded_sensory: dict[tuple[str, str, str], SensoryScore] = {}
-    motor = _sided(visit.motor, ids.motor, "motor", ids.motor_grades, graded_motor)
-    sensory = _sensory(visit, ids, graded_sensory)
+    motor, all_motor_usable = _sided(visit.motor, ids.motor, "motor", ids.motor_grades)
+    sensory, all_sensory_usable = _sensory(visit, ids)
+    # Usually every value is graded, untagged and not NT: then the graded values are all of them.
+    usable_motor, usable_sensory = ids.motor_grades.usable, ids.sensory_scores.usable
+    graded_motor = (
+        motor if all_motor_usable else {key: grade for key, grade in motor.items() if grade.text in usable_motor}
+    )
+    graded_sensory = (
+        sensory if all_sensory_usable else {key: s for key, s in sensory.items() if s.text in usable_sensory}
+    )
     return Examination(
         examined_at=visit.examined_at,
         motor=motor,
         sensory=sensory,
-        reflexes=_sided(visit.reflexes, ids.reflexes, "reflexes", ids.reflex_grades),
+        reflexes=_sided(visit.reflexes, ids.reflexes, "reflexes", ids.reflex_grades)[0],
         plantar_response=_one_per_side(visit.plantar_response, "plantar_response", ids.plantar_responses),
         ankle_clonus_beats=_clonus(visit.ankle_clonus_beats),
         tension_signs=_tension_signs(visit.tension_signs, ids),
-        gait=_sided(visit.gait, ids.gait_items, "gait", ids.gait_results),
+        gait=_sided(visit.gait, ids.gait_items, "gait", ids.gait_results)[0],
         anal=_anal(visit, ids.anal_results),
         red_flags=tuple(visit.red_flags),
         graded_motor=graded_motor,
@@ -165,27 +189,25 @@ def _sided(
     known: frozenset[str],
     path: str,
     table: _Table[_T],
-    graded: dict[tuple[str, str], _T] | None = None,
-) -> dict[tuple[str, str], _T]:
-    """(item, side) -> the value `table` reads for the text given; None marks a side not examined.
-
-    With `graded`, the values graded, untagged and not NT are also put there, in the same pass.
-    """
-    accepted, values, usable = table.accepted, table.values, table.usable
+) -> tuple[dict[tuple[str, str], _T], bool]:
+    """(item, side) -> the value `table` reads for the text given (None: a side not examined), and
+    whether every value given is usable (graded, untagged, not NT)."""
+    accepted, values, usable, keys = table.accepted, table.values, table.usable, table.keys
     read: dict[tuple[str, str], _T] = {}
+    all_usable = True
     try:
         for item, sides in given.items():
-            # Two set checks per item at C speed; the offending value is looked for only on failure.
+            # Set checks per item at C speed; the offending value is looked for only on failure.
             if item not in known or not _SIDE_SET.issuperset(sides) or not accepted.issuperset(sides.values()):
                 raise ValueError(_first_error(given, known, path, table))
+            all_usable = all_usable and usable.issuperset(sides.values())
+            item_keys = keys[item]
             for side, text in sides.items():
                 if text is not None:
-                    read[item, side] = values[text]
-                    if graded is not None and text in usable:
-                        graded[item, side] = values[text]
+                    read[item_keys[side]] = values[text]
     except TypeError:  # an unhashable value, such as a list where a grade should be
         raise ValueError(_first_error(given, known, path, table)) from None
-    return read
+    return read, all_usable
 
 
 def _first_error(given: Mapping[str, Mapping[str, object]], known: frozenset[str], path: str, table: _Table[_T]) -> str:
@@ -200,26 +222,25 @@ def _first_error(given: Mapping[str, Mapping[str, object]], known: frozenset[str
     raise AssertionError(f"{path}: no wrong value found")  # pragma: no cover - only called on a failed check
 
 
-def _sensory(
-    visit: Visit, ids: _Ids, graded: dict[tuple[str, str, str], SensoryScore]
-) -> dict[tuple[str, str, str], SensoryScore]:
+def _sensory(visit: Visit, ids: _Ids) -> tuple[dict[tuple[str, str, str], SensoryScore], bool]:
     table = ids.sensory_scores
     accepted, values, usable = table.accepted, table.values, table.usable
     scores: dict[tuple[str, str, str], SensoryScore] = {}
+    all_usable = True
     for modality in ids.modalities:
-        given, levels = visit.sensory(modality), ids.levels
+        given, levels, modality_keys = visit.sensory(modality), ids.levels, ids.sensory_keys[modality]
         try:
             for level, sides in given.items():
                 if level not in levels or not _SIDE_SET.issuperset(sides) or not accepted.issuperset(sides.values()):
                     raise ValueError(_first_error(given, levels, modality, table))
+                all_usable = all_usable and usable.issuperset(sides.values())
+                level_keys = modality_keys[level]
                 for side, text in sides.items():
                     if text is not None:
-                        scores[modality, level, side] = values[text]
-                        if text in usable:
-                            graded[modality, level, side] = values[text]
+                        scores[level_keys[side]] = values[text]
         except TypeError:
             raise ValueError(_first_error(given, levels, modality, table)) from None
-    return scores
+    return scores, all_usable
 
 
 def _tension_signs(given: Mapping[str, Mapping[str, TensionSign]], ids: _Ids) -> dict[tuple[str, str], TensionSign]:

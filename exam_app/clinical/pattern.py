@@ -151,16 +151,19 @@ def peripheral_nerve(exam: Examination, deficits: Sequence[Deficit]) -> PatternR
     if len(sides) != 1:
         return None
     (side,) = sides
+    weak = {d.item for d in deficits if d.kind == WEAK_MUSCLE}
     for nerve in _nerves():
+        if not _fits_nerve(nerve, deficits, weak):
+            continue
         normal = _tested_normal(exam, nerve, side)
-        if normal is not None and _fits_nerve(nerve, deficits):
+        if normal is not None:
             findings = tuple(d.finding for d in deficits) + normal
             return PatternResult(PERIPHERAL_NERVE, findings, nerve.id)
     return None
 
 
-def _fits_nerve(nerve: _Nerve, deficits: Sequence[Deficit]) -> bool:
-    weak = {d.item for d in deficits if d.kind == WEAK_MUSCLE}
+def _fits_nerve(nerve: _Nerve, deficits: Sequence[Deficit], weak: set[str]) -> bool:
+    """The weakness the nerve needs is there, and every deficit lies in the nerve's territory."""
     if nerve.weak_any and weak.isdisjoint(nerve.weak_any):
         return False
     if not weak.issuperset(nerve.weak_all):
@@ -191,11 +194,6 @@ def _root_pattern(deficits: Sequence[Deficit]) -> PatternResult:
     return PatternResult(MULTIRADICULAR, findings)
 
 
-def explains(roots: Sequence[str], deficits: Sequence[Deficit]) -> bool:
-    """Every deficit has one of its roots in `roots`."""
-    return all(not set(d.roots).isdisjoint(roots) for d in deficits)
-
-
 def explaining_roots(deficits: Sequence[Deficit]) -> tuple[str, ...] | None:
     """The first single root, else the first two adjacent roots (L1 ... S4_5), explaining all deficits."""
     return _explaining_roots(frozenset(d.roots for d in deficits))
@@ -217,8 +215,7 @@ def _explaining_roots(root_sets: frozenset[tuple[str, ...]]) -> tuple[str, ...] 
 
 def count_examined(exam: Examination) -> int:
     """Examination findings recorded with a value other than NT and untagged (the rules skip tags)."""
-    count = sum(1 for grade in exam.motor.values() if grade.base is not None and not grade.tag)
-    count += sum(1 for score in exam.sensory.values() if score.score is not None and not score.tag)
+    count = len(exam.graded_motor) + len(exam.graded_sensory)  # graded, untagged and not NT
     count += sum(1 for grade in exam.reflexes.values() if grade is not None)
     count += sum(1 for response in exam.plantar_response.values() if response != "NT")
     count += len(exam.ankle_clonus_beats)

@@ -69,7 +69,7 @@ def probable_roots(exam: Examination, deficits: Sequence[Deficit]) -> tuple[Prob
     weights = _weights()
     evidence: dict[tuple[str, str], list[RootEvidence]] = {}
     for deficit in deficits:
-        for key, found in _deficit_evidence(deficit):
+        for key, found in _deficit_evidence(deficit.kind, deficit.item, deficit.side, deficit.finding):
             evidence.setdefault(key, []).append(found)
     for (sign, side), result in exam.tension_signs.items():
         if result.result in weights.positive_tension:
@@ -94,16 +94,11 @@ def probable_roots(exam: Examination, deficits: Sequence[Deficit]) -> tuple[Prob
     return tuple(ranked)
 
 
-@cache  # deficits are made once per item, side and value, so this is a small table
-def _deficit_evidence(deficit: Deficit) -> tuple[tuple[tuple[str, str], RootEvidence], ...]:
-    return tuple(
-        ((root, deficit.side), RootEvidence(deficit.finding, points)) for root, points in deficit_points(deficit)
-    )
-
-
-def deficit_points(deficit: Deficit) -> tuple[tuple[str, float], ...]:
-    """The points a deficit adds, root by root (a weak key muscle adds its bonus to its own root)."""
-    return _points(deficit.kind, deficit.item)
+@cache  # one entry per kind of deficit, item, side and wording: a small table
+def _deficit_evidence(
+    kind: str, item: str, side: str, finding: str
+) -> tuple[tuple[tuple[str, str], RootEvidence], ...]:
+    return tuple(((root, side), RootEvidence(finding, points)) for root, points in _points(kind, item))
 
 
 @cache

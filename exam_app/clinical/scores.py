@@ -6,9 +6,8 @@ examined makes the side's score not determinable, `"ND"`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from exam_app.clinical.examination import Examination
 from exam_app.clinical.findings import level_label, modality_label, motor_finding, movement, sensory_finding
@@ -19,8 +18,7 @@ NOT_DETERMINABLE: Literal["ND"] = "ND"
 Score = int | Literal["ND"]
 
 
-@dataclass(frozen=True)
-class LowerExtremityMotorScore:
+class LowerExtremityMotorScore(NamedTuple):
     """LEMS: per side the sum of the base grades of the five key muscles (0-25), and the total."""
 
     left: Score
@@ -35,8 +33,7 @@ class LowerExtremityMotorScore:
         return self.left if side == LEFT else self.right
 
 
-@dataclass(frozen=True)
-class SideScores:
+class SideScores(NamedTuple):
     left: Score
     right: Score
 
@@ -44,8 +41,7 @@ class SideScores:
         return self.left if side == LEFT else self.right
 
 
-@dataclass(frozen=True)
-class SensorySubtotals:
+class SensorySubtotals(NamedTuple):
     """Per modality and side, the sum of the scores at the nine levels L1-S4_5 (0-18)."""
 
     light_touch: SideScores

@@ -24,8 +24,7 @@ SENSORY = "sensory"
 UPPER_MOTOR_NEURON = "upper_motor_neuron"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One item and side that changed since its most recent earlier grading."""
 
     kind: str  # MOTOR, SENSORY or UPPER_MOTOR_NEURON
@@ -38,8 +37,7 @@ class Change:
     modality: str | None = None  # for a sensory change
 
 
-@dataclass(frozen=True)
-class Worsening:
+class Worsening(NamedTuple):
     worsened: bool
     major: bool
     changes: tuple[Change, ...]
@@ -55,7 +53,7 @@ _T = TypeVar("_T")
 
 
 class Graded(NamedTuple, Generic[_T]):
-    """A value and when it was seen (a tuple: a long record makes tens of thousands of them)."""
+    """A value and the time of the visit where it was seen."""
 
     value: _T
     examined_at: datetime
@@ -82,11 +80,14 @@ class EarlierFindings:
     a long record linear and fast; an item skipped at a visit keeps its older grading.
     """
 
+    # Each grading and, beside it, when it was made. The times are kept apart from the grades, not
+    # as the examinations that gave them: plain times and ids stay out of the garbage collector's
+    # way, and only the previous examination is kept.
     motor: dict[tuple[str, str], MotorGrade] = field(default_factory=dict)
     motor_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
     sensory: dict[tuple[str, str, str], SensoryScore] = field(default_factory=dict)
     sensory_at: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
-    signs: dict[tuple[str, str], SignObservation] = field(default_factory=dict)
+    signs: dict[tuple[str, str], SignObservation] = field(default_factory=dict)  # not NT
     signs_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # Per side, the most recent LEMS determinable with no tagged key muscle.
     lems: dict[str, Graded[int]] = field(default_factory=dict)
@@ -97,10 +98,6 @@ class EarlierFindings:
         """The most recent earlier grading of a movement on a side, if any."""
         grade = self.motor.get((item, side))
         return None if grade is None else Graded(grade, self.motor_at[item, side])
-
-    def sensory_grading(self, modality: str, level: str, side: str) -> Graded[SensoryScore] | None:
-        score = self.sensory.get((modality, level, side))
-        return None if score is None else Graded(score, self.sensory_at[modality, level, side])
 
     def compare(
         self, exam: Examination, signs: dict[tuple[str, str], SignObservation], lems: LowerExtremityMotorScore

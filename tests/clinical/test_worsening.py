@@ -286,3 +286,19 @@ def test_lems_not_determinable_earlier_is_no_baseline() -> None:
 def test_empty_visits_in_between_change_nothing() -> None:
     latest = assess_latest(gte(DAY1, "4"), empty_visit(DAY2), gte(DAY3, "3"))
     assert findings(latest) == ["left great-toe extension 4 → 3 (2026-11-02 → 2026-11-04)"]
+
+
+def test_a_lems_fall_against_an_older_clean_baseline_is_major_without_worsening() -> None:
+    """docs/rules.md, interpretation 4: the falls were reported at day 2 (LEMS "ND" there); at day 3
+    no item fell against its own last grading, yet the left LEMS is 8 below day 1's clean 25."""
+    threes = {item: "3" for item in FOURS}
+    visits = assess_all(
+        normal_visit(DAY1),
+        motors(normal_visit(DAY2), "left", **{**threes, "ankle_plantarflexion": "NT"}),
+        motors(normal_visit(DAY3), "left", **{**threes, "ankle_plantarflexion": "5"}),
+    )
+    assert visits[1].worsening.worsened and visits[1].lems.left == "ND"
+    latest = visits[2]
+    assert latest.lems.left == 17
+    assert (latest.worsening.worsened, latest.worsening.major) == (False, True)
+    assert latest.worsening.major_findings == ("left LEMS 25 → 17 (2026-11-02 → 2026-11-04)",)
