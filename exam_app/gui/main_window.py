@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, 
 
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
+from exam_app.gui.referral_dialog import ReferralDialog
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.editor import VisitEditor
 from exam_app.gui.worklist import WorklistPanel
@@ -52,10 +53,12 @@ class MainWindow(QMainWindow):
         self.patient.new_visit_requested.connect(self.new_visit)
         self.patient.visit_opened.connect(self.open_visit)
         self.patient.edit_requested.connect(self.edit_patient)
+        self.patient.referral_requested.connect(self.referral_letter)
 
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.register_patient)
         QShortcut(QKeySequence("Ctrl+N"), self, self._new_visit_here)
+        QShortcut(QKeySequence("Ctrl+L"), self, self._referral_here)
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.patient, self.show_home)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.patients.search.setFocus()
@@ -93,6 +96,23 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self.ctx, self, patient, version)
         if dialog.exec() and dialog.saved_record_number:
             self.show_patient(dialog.saved_record_number)
+
+    # ------------------------------------------------------------------ letters
+
+    def _referral_here(self) -> None:
+        if self.editor is not None:
+            return
+        if self.pages.currentWidget() is self.patient:
+            self.referral_letter(self.patient.record_number)
+        elif self.patients.selected():
+            self.referral_letter(self.patients.selected() or "")
+
+    def referral_letter(self, record_number: str) -> None:
+        if not self.ctx.may("refer"):
+            QMessageBox.information(self, "Referral letter", f"{self.ctx.user.display_name} may not issue letters.")
+            return
+        dialog = ReferralDialog(self.ctx, record_number, self)
+        dialog.exec()
 
     # ------------------------------------------------------------------ visits
 

@@ -93,6 +93,8 @@ class PatientPage(QWidget):
     visit_opened = Signal(int)
     new_visit_requested = Signal(str)
     edit_requested = Signal(str)
+    referral_requested = Signal(str)
+    compare_requested = Signal(str)
     back_requested = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
@@ -123,10 +125,12 @@ class PatientPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.edit_button = QPushButton("Edit patient")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.record_number))
+        self.referral_button = QPushButton("Referral letter… (Ctrl+L)")
+        self.referral_button.clicked.connect(lambda: self.referral_requested.emit(self.record_number))
         self.back_button = QPushButton("◀ Patients (Esc)")
         self.back_button.clicked.connect(self.back_requested)
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.edit_button):
+        for button in (self.back_button, self.edit_button, self.referral_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)

@@ -30,6 +30,13 @@ DEMO_USERS = (
     ("admin", "Clinic administrator", "admin"),
 )
 
+DEMO_LETTERHEAD = {
+    "clinic_name": "Riverside Spine and Physiotherapy Clinic",
+    "address": "12 Riverside Walk\nKingsbridge KB1 4RT",
+    "phone": "+44 20 7946 0321",
+    "logo": None,
+}
+
 _NAMES = (
     ("Doe", "Jane", "female"), ("Müller", "Zoë", "female"), ("Núñez", "José", "male"),
     ("O'Brien", "Siobhán", "female"), ("Sharma", "अनन्या", "female"), ("Nguyễn", "Văn An", "male"),
@@ -294,6 +301,8 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
     """Add the demo users (if missing) and `count` demo patients (those not stored yet)."""
     ctx.require("import")
     users_added = _add_demo_users(ctx)
+    if not ctx.setting("letterhead"):
+        ctx.set_setting("letterhead", DEMO_LETTERHEAD)
     moment = (now or datetime.now(UTC)).astimezone()
     patients = visits = 0
     with ctx.db.session() as session:

@@ -1,0 +1,238 @@
+"""Referral letters: built from a signed visit, stored exactly as issued, re-printed unchanged."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.window import window_status
+from exam_app.report.referral import (
+    LemsPoint,
+    Letterhead,
+    ReferralContent,
+    ReferralOptions,
+    render_referral,
+)
+from exam_app.services.context import AppContext, InvalidInput, NotFound
+from exam_app.store import models
+from exam_app.store.records import doctor_note_from_row, patient_from_row, visit_from_row
+
+LETTERHEAD_SETTING = "letterhead"
+DEFAULT_RECIPIENT = "The on-call spinal team"
+FINDINGS_CHOICES = ("all", "abnormal")
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    letter_id: int
+    record_number: str
+    issued_at: datetime
+    sha256: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    letter_id: int
+    visit_examined_at: datetime
+    issued_at: datetime
+    issued_by: str
+    recipient: str
+    sha256: str
+
+
+def letterhead(ctx: AppContext) -> Letterhead:
+    """The clinic's letterhead from the settings (a placeholder until the administrator sets it)."""
+    stored: dict[str, Any] = ctx.setting(LETTERHEAD_SETTING, {}) or {}
+    logo = stored.get("logo")
+    return Letterhead(
+        clinic_name=stored.get("clinic_name") or "Clinic name not set (Settings → Letterhead)",
+        address=stored.get("address") or "",
+        phone=stored.get("phone"),
+        logo=base64.b64decode(logo) if logo else None,
+    )
+
+
+def set_letterhead(ctx: AppContext, head: Letterhead) -> None:
+    if not head.clinic_name.strip():
+        raise InvalidInput("clinic name: required on a letter")
+    ctx.set_setting(LETTERHEAD_SETTING, {
+        "clinic_name": head.clinic_name.strip(), "address": head.address.strip(), "phone": head.phone,
+        "logo": base64.b64encode(head.logo).decode("ascii") if head.logo else None})
+
+
+def _patient_with_visits(session: Session, record_number: str) -> models.Patient:
+    patient = session.scalar(
+        select(models.Patient).where(models.Patient.record_number == record_number)
+        .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
+    if patient is None:
+        raise NotFound(f"no patient with record number {record_number!r}")
+    return patient
+
+
+def _display_name(session: Session, user_id: int | None, fallback: str | None = None) -> str | None:
+    if user_id is None:
+        return fallback
+    user = session.get(models.User, user_id)
+    return user.display_name if user is not None else fallback
+
+
+def _examiner_name(session: Session, username: str | None) -> str:
+    if not username:
+        return "not recorded"
+    user = session.scalar(select(models.User).where(models.User.username == username))
+    return user.display_name if user is not None else username
+
+
+def referral_content(ctx: AppContext, record_number: str, visit_id: int | None = None,
+                     recipient: str = DEFAULT_RECIPIENT, now: datetime | None = None) -> ReferralContent:
+    """What the letter says: the chosen signed visit (default: the latest) and everything around it."""
+    issued_at = (now or datetime.now().astimezone()).replace(microsecond=0)
+    with ctx.db.session() as session:
+        patient = _patient_with_visits(session, record_number)
+        signed = [v for v in patient.visits if v.status != "draft"]
+        if visit_id is None:
+            if not signed:
+                raise InvalidInput(f"{record_number} has no signed visit: only a signed visit can be referred")
+            chosen = signed[-1]
+        else:
+            found = next((v for v in patient.visits if v.id == visit_id), None)
+            if found is None:
+                raise NotFound(f"{record_number} has no visit {visit_id}")
+            if found.status == "draft":
+                raise InvalidInput(f"visit {visit_id} is a draft: only a signed visit can be referred")
+            chosen = found
+        upto = signed[: signed.index(chosen) + 1]
+        visits = [visit_from_row(v) for v in upto]
+        assessments = assess_visits(visits, ctx.window_days)
+        assessment = assessments[-1]
+        note_row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == chosen.id))
+        doctor = (doctor_note_from_row(note_row, _display_name(session, note_row.signed_by_id))
+                  if note_row is not None else None)
+        return ReferralContent(
+            letterhead=letterhead(ctx),
+            issued_at=issued_at,
+            recipient=recipient.strip() or DEFAULT_RECIPIENT,
+            sender=ctx.user.display_name,
+            patient=patient_from_row(patient),
+            visit=visits[-1],
+            visit_status=chosen.status,
+            previous=visits[-2] if len(visits) > 1 else None,
+            assessment=assessment,
+            window_now=window_status(assessment.window.onset, ctx.window_days, issued_at),
+            lems_history=tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in assessments),
+            examiner=_examiner_name(session, chosen.examiner),
+            signer=_display_name(session, chosen.signed_by_id),
+            signed_at=chosen.signed_at,
+            doctor=doctor,
+        )
+
+
+def _options_document(options: ReferralOptions) -> dict[str, Any]:
+    return {"trend_chart": options.trend_chart, "body_chart": options.body_chart, "findings": options.findings}
+
+
+def _summary(content: ReferralContent) -> dict[str, Any]:
+    """What the letter said, in a form that can be searched without opening the PDF."""
+    a = content.assessment
+    return {
+        "examined_at": content.visit.examined_at.isoformat(),
+        "urgency": a.urgency,
+        "progression_within_window": a.progression_within_window,
+        "changes": [c.finding for c in a.worsening.changes],
+        "red_flags": list(a.red_flags),
+        "pattern": a.pattern,
+        "nerve": a.nerve,
+        "lems": {"left": a.lems.left, "right": a.lems.right, "total": a.lems.total},
+        "window_ends": a.window.ends.isoformat() if a.window.ends else None,
+    }
+
+
+def issue_letter(ctx: AppContext, content: ReferralContent, options: ReferralOptions) -> IssuedLetter:
+    """Render the letter, store it exactly as issued (PDF and hash) and note it in the audit trail."""
+    ctx.require("refer")
+    if options.findings not in FINDINGS_CHOICES:
+        raise InvalidInput(f"findings: {options.findings!r} is not one of {', '.join(FINDINGS_CHOICES)}")
+    pdf = render_referral(content, options)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with ctx.db.session() as session:
+        patient = _patient_with_visits(session, content.patient.record_number)
+        visit = next(v for v in patient.visits if v.examined_at == content.visit.examined_at)
+        row = models.ReferralLetter(
+            visit_id=visit.id, issued_at=content.issued_at, issued_by_id=ctx.user.id,
+            recipient=content.recipient, options=_options_document(options), summary=_summary(content),
+            sha256=digest, pdf=pdf)
+        session.add(row)
+        session.flush()
+        session.add(models.AuditEvent(
+            user_id=ctx.user.id, action="referral_issued", entity="referral_letter", entity_id=str(row.id),
+            detail={"patient": content.patient.record_number, "visit": visit.id, "sha256": digest,
+                    "recipient": content.recipient}))
+        return IssuedLetter(row.id, content.patient.record_number, content.issued_at, digest, pdf)
+
+
+def reprint(ctx: AppContext, letter_id: int) -> IssuedLetter:
+    """The stored letter, byte for byte; the re-print is noted in the audit trail."""
+    ctx.require("refer")
+    with ctx.db.session() as session:
+        row = session.get(models.ReferralLetter, letter_id)
+        if row is None:
+            raise NotFound(f"no referral letter {letter_id}")
+        if hashlib.sha256(row.pdf).hexdigest() != row.sha256:
+            raise InvalidInput(f"referral letter {letter_id} does not match its stored hash: do not send it")
+        visit = session.get(models.Visit, row.visit_id)
+        assert visit is not None
+        record_number = session.get(models.Patient, visit.patient_id).record_number  # type: ignore[union-attr]
+        session.add(models.AuditEvent(user_id=ctx.user.id, action="referral_reprinted", entity="referral_letter",
+                                      entity_id=str(letter_id), detail={"sha256": row.sha256}))
+        return IssuedLetter(row.id, record_number, row.issued_at, row.sha256, row.pdf)
+
+
+def letters_of(ctx: AppContext, record_number: str) -> list[LetterSummary]:
+    with ctx.db.session() as session:
+        patient = _patient_with_visits(session, record_number)
+        by_visit = {v.id: v for v in patient.visits}
+        rows = session.scalars(
+            select(models.ReferralLetter).where(models.ReferralLetter.visit_id.in_(by_visit))
+            .order_by(models.ReferralLetter.issued_at.desc())).all()
+        return [LetterSummary(r.id, models.in_offset(by_visit[r.visit_id].examined_at,
+                                                     by_visit[r.visit_id].examined_at_offset),
+                              r.issued_at, _display_name(session, r.issued_by_id) or "?", r.recipient, r.sha256)
+                for r in rows]
+
+
+@dataclass(frozen=True)
+class ReferralChoice:
+    """What the sender chose: which visit, to whom, and what goes in."""
+
+    record_number: str
+    visit_id: int | None
+    recipient: str
+    options: ReferralOptions
+
+
+def referral_options(findings: str = "all", trend_chart: bool = True, body_chart: bool = True) -> ReferralOptions:
+    if findings not in FINDINGS_CHOICES:
+        raise InvalidInput(f"findings: {findings!r} is not one of {', '.join(FINDINGS_CHOICES)}")
+    return ReferralOptions(trend_chart=trend_chart, body_chart=body_chart, findings=findings)
+
+
+def preview_letter(ctx: AppContext, choice: ReferralChoice, now: datetime | None = None) -> bytes:
+    """The letter as it would be issued now, without storing it."""
+    content = referral_content(ctx, choice.record_number, choice.visit_id, choice.recipient, now)
+    return render_referral(content, choice.options)
+
+
+def signed_visits(ctx: AppContext, record_number: str) -> list[tuple[int, datetime, str]]:
+    """(visit id, examined at, status) of the patient's signed visits, newest first."""
+    with ctx.db.session() as session:
+        patient = _patient_with_visits(session, record_number)
+        return [(v.id, models.in_offset(v.examined_at, v.examined_at_offset), v.status)
+                for v in reversed(patient.visits) if v.status != "draft"]
