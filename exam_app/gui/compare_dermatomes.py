@@ -28,7 +28,7 @@ class DermatomeDifferencePanel(QWidget):
         self.note = QLabel()
         self.note.setObjectName("hint")
         pickers = QHBoxLayout()
-        for words, combo in (("&Earlier visit:", self.earlier), ("→ &later visit:", self.later)):
+        for words, combo in (("&Earlier visit:", self.earlier), ("→ la&ter visit:", self.later)):
             label = QLabel(words)
             label.setBuddy(combo)
             pickers.addWidget(label)
@@ -47,18 +47,19 @@ class DermatomeDifferencePanel(QWidget):
         self._columns = columns
         names = [moment(column.examined_at) for column in columns]
         for combo in (self.earlier, self.later):
-            combo.blockSignals(True)  # one comparison once both are set, not one per change
+            combo.blockSignals(True)
             combo.clear()
             combo.addItems(names)
             combo.blockSignals(False)
-        self.earlier.setCurrentIndex(max(0, len(columns) - 2))
-        self.later.setCurrentIndex(len(columns) - 1)
-        self._compare()
+        self.compare(max(0, len(columns) - 2), len(columns) - 1)
 
     def compare(self, earlier: int, later: int) -> None:
         """Compare two visits by their position (0 the oldest)."""
-        self.earlier.setCurrentIndex(earlier)
-        self.later.setCurrentIndex(later)
+        for combo, position in ((self.earlier, earlier), (self.later, later)):
+            combo.blockSignals(True)  # one comparison once both are set
+            combo.setCurrentIndex(position)
+            combo.blockSignals(False)
+        self._compare()
 
     def _compare(self) -> None:
         first, second = self.earlier.currentIndex(), self.later.currentIndex()

@@ -12,8 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -82,9 +90,6 @@ class ComparisonTableModel(QAbstractTableModel):
                 self._lines.extend(rows)
         self.endResetModel()
 
-    def comparison(self) -> Comparison | None:
-        return self._comparison
-
     def item_row(self, row: int) -> ComparisonRow | None:
         """The item of a table row; None for a group's heading."""
         line = self._lines[row] if 0 <= row < len(self._lines) else None
@@ -124,9 +129,12 @@ class ComparisonTableModel(QAbstractTableModel):
             return self._heading_data(index, role)
         if index.column() == self.ITEM:
             return self._item_data(row, role)
-        column = self.visit(index.column())
-        assert column is not None
-        return self._cell_data(row, column, row.cells[index.column() - self.FIRST_VISIT], role)
+        number = index.column() - self.FIRST_VISIT
+        assert self._comparison is not None
+        column = self._comparison.columns[number]
+        if role == self.MARK_ROLE:
+            return row.marks[number]
+        return self._cell_data(row, column, self._comparison.cell(row, number), role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -137,8 +145,8 @@ class ComparisonTableModel(QAbstractTableModel):
         if column is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            state = "⚠ progression" if column.progression_within_window else "in window" if column.within_window else ""
-            return f"{column.examined_at:%d %b %Y}\n{column.examined_at:%H:%M}\n{state}".lstrip("0")
+            local = column.examined_at.astimezone()  # as every screen shows times: the clinic's clock
+            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}".lstrip("0")
         if role == Qt.ItemDataRole.BackgroundRole and column.within_window:
             return QBrush(QColor(WINDOW_HEADER))
         if role == Qt.ItemDataRole.ForegroundRole and column.progression_within_window:
@@ -162,15 +170,15 @@ class ComparisonTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.label
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return row.subject
+            scale = row.scale
+            values = ", ".join(words for _, words in scale.ticks) or f"{scale.minimum:g}–{scale.maximum:g}"
+            return f"{row.subject} ({values})"
         return None
 
     def _cell_data(self, row: ComparisonRow, column: ComparisonColumn, cell: ComparisonCell, role: int) -> Any:
         style = MARK_STYLES.get(cell.mark) if cell.mark else None
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{style.symbol} {cell.text}" if style else cell.text
-        if role == self.MARK_ROLE:
-            return cell.mark
         if role == Qt.ItemDataRole.BackgroundRole:
             if style and style.fill:
                 return QBrush(QColor(style.fill))
@@ -184,6 +192,15 @@ class ComparisonTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return cell_description(row, column, cell)
         return None
+
+
+def _window_words(column: ComparisonColumn) -> str:
+    """The third line of a visit's header."""
+    if column.progression_within_window:
+        return "⚠ progression"
+    if column.within_window:
+        return "in window"
+    return "after window" if column.onset is not None else ""
 
 
 def visit_description(column: ComparisonColumn) -> str:
@@ -206,8 +223,8 @@ def cell_description(row: ComparisonRow, column: ComparisonColumn, cell: Compari
     if not cell.text:
         return f"{where}: not examined"
     if cell.mark is None:
-        reason = "nothing earlier to compare with" if cell.number is not None and not cell.text.endswith("*") \
-            else "not compared (NT, tagged or not determinable)"
+        reason = "nothing earlier to compare with" if cell.comparable else "not compared (NT, tagged, or a score " \
+            "that is not determinable or counts a tagged value)"
         return f"{where}: {cell.text}, {reason}"
     earlier = f"was {cell.before} on {moment(cell.before_at)}" if cell.before_at else ""
     return f"{where}: {cell.text}, {MARK_STYLES[cell.mark].caption} ({earlier})"
@@ -244,8 +261,8 @@ class FrozenColumnTable(QTableView):
     first column, laid over the left edge and scrolled up and down with the main one.
     """
 
-    ITEM_WIDTH = 220
-    VISIT_WIDTH = 96
+    ITEM_WIDTH = 210
+    _laying_out = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,7 +280,6 @@ class FrozenColumnTable(QTableView):
             view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
             view.setWordWrap(False)
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            view.horizontalHeader().setDefaultSectionSize(self.VISIT_WIDTH)
             view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -271,6 +287,22 @@ class FrozenColumnTable(QTableView):
         self.setItemDelegate(MarkDelegate(self))
         self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
         self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.horizontalScrollBar().valueChanged.connect(self._snap_to_columns)
+
+    def visit_width(self) -> int:
+        """Wide enough for a visit's header ("21 Nov 2026", "⚠ progression") and nearly every cell
+        (a long one, such as a tension sign with its angle, is elided; its tooltip has it whole)."""
+        header = self.horizontalHeader()
+        header.ensurePolished()  # the style sheet's font, not the default one
+        words = max(QFontMetrics(header.font()).horizontalAdvance(w) for w in ("30 Nov 2026", "⚠ progression"))
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        return words + 2 * margin + 12
+
+    def _size_columns(self) -> None:
+        width = self.visit_width()
+        for view in (self, self.frozen):
+            view.horizontalHeader().setDefaultSectionSize(width)
+            view.setColumnWidth(0, self.ITEM_WIDTH)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -283,8 +315,7 @@ class FrozenColumnTable(QTableView):
     def _show_only_the_first_column(self) -> None:
         model = self.model()
         columns = model.columnCount() if model is not None else 0
-        self.setColumnWidth(0, self.ITEM_WIDTH)
-        self.frozen.setColumnWidth(0, self.ITEM_WIDTH)
+        self._size_columns()
         for column in range(1, columns):
             self.frozen.setColumnHidden(column, True)
         self._place_frozen()
@@ -295,21 +326,59 @@ class FrozenColumnTable(QTableView):
                                 self.viewport().height() + self.horizontalHeader().height())
         self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and hasattr(self, "frozen"):
+            self._size_columns()
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._place_frozen()
+        if self.currentIndex().isValid():
+            self.scrollTo(self.currentIndex())  # the visit being read stays in view
 
     def updateGeometries(self) -> None:
+        bar = self.horizontalScrollBar()
+        offset = bar.value()
+        self._laying_out = True  # Qt resets the scroll range here, which may clamp the offset for a moment
         super().updateGeometries()
+        self._laying_out = False
         if hasattr(self, "frozen"):  # Qt calls this during construction, before the frozen view exists
             self._place_frozen()
+            # Room to scroll the last visits into whole columns too.
+            width = self.horizontalHeader().defaultSectionSize()
+            bar.setMaximum(-(-bar.maximum() // width) * width)
+            bar.setValue(min(offset, bar.maximum()))
+            self._snap_to_columns(bar.value())
+
+    # Scrolling sideways. Qt's own scrolling knows nothing of the item names laid over the left
+    # edge: it would leave a visit half hidden under them. Here the visits scroll by whole columns,
+    # the first one in view starting right at the names' edge.
 
     def scrollTo(self, index: _Index, hint: QAbstractItemView.ScrollHint = _ENSURE_VISIBLE) -> None:
-        # The first column is always in view: scrolling sideways to it would hide the visits
-        # under it, so only the row is brought into view.
-        if index.column() == 0 and self.model().columnCount() > 1:
-            index = self.model().index(index.row(), max(1, self.currentIndex().column()))
-        super().scrollTo(index, hint)
+        sideways = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)  # for the rows
+        column = index.column() if index.column() > 0 else self.currentIndex().column()
+        self.horizontalScrollBar().setValue(self._offset_showing(column, sideways))
+
+    def _offset_showing(self, column: int, offset: int) -> int:
+        """The sideways offset, from `offset`, that shows a whole visit column beside the names."""
+        if column < 1:
+            return offset
+        header = self.horizontalHeader()
+        width = header.defaultSectionSize()
+        left = header.sectionPosition(column) - self.columnWidth(0)  # the offset with it first in view
+        if offset > left:
+            return left
+        room = self.viewport().width() - self.columnWidth(0)
+        if left - offset + width > room:
+            offset = left + width - room
+        return -(-offset // width) * width  # whole columns: round up, so the column stays in view
+
+    def _snap_to_columns(self, offset: int) -> None:
+        width = self.horizontalHeader().defaultSectionSize()
+        if offset % width and not self._laying_out:
+            self.horizontalScrollBar().setValue(round(offset / width) * width)
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         # Left from the first visit stays on it: the item names are not a place to stand.

@@ -7,7 +7,7 @@ dermatome map of any two visits. A progression within the window period heads th
 
 Keyboard: the arrows move in the table (the chart follows the selected item and visit), Alt+O
 shows only the items that changed, Alt+F and Alt+D switch between the findings and the dermatome
-map, Alt+E and Alt+L pick the visits of the map, Esc goes back to the patient.
+map, Alt+E and Alt+T pick the visits of the map, Esc goes back to the patient.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class ComparisonView(QWidget):
         self.title.setObjectName("patientTitle")
         self.window_label = QLabel()
         self.window_label.setWordWrap(True)
-        self.alert = _alert_banner()
+        self.alert, self.alert_label = _alert_banner()
         self.changed_only = QCheckBox("&Only items that changed")
         self.changed_only.setAccessibleName("Show only the items that were worse, better or to recheck")
         self.model = ComparisonTableModel(self)
@@ -101,8 +101,9 @@ class ComparisonView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([11_000, 9_000])  # in proportion: a little more for the table, what the doctor reads
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         findings = QWidget()
         findings_layout = QVBoxLayout(findings)
@@ -170,7 +171,7 @@ class ComparisonView(QWidget):
         progression = [column for column in comparison.columns if column.progression_within_window]
         self.alert.setVisible(bool(progression))
         if progression:
-            self.alert.findChild(QLabel).setText(_progression_html(progression[-1], comparison))
+            self.alert_label.setText(_progression_html(progression[-1], comparison))
 
     def _select_first_change(self) -> None:
         """Start on the latest visit, at its first worse finding (else the first item): what the
@@ -214,7 +215,7 @@ _MARK_HELP = {
 }
 
 
-def _alert_banner() -> QFrame:
+def _alert_banner() -> tuple[QFrame, QLabel]:
     banner = QFrame()
     banner.setObjectName("emergencyAlert")  # the app's full-width red alert (resources/style.qss)
     label = QLabel()
@@ -225,7 +226,7 @@ def _alert_banner() -> QFrame:
     layout.addWidget(label)
     banner.setAccessibleName("Progression within the window period")
     banner.hide()
-    return banner
+    return banner, label
 
 
 def _progression_html(column: ComparisonColumn, comparison: Comparison) -> str:

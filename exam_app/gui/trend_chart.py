@@ -50,8 +50,6 @@ class TrendChart(QWidget):
         self.item_plot.setXLink(self.lems_plot)
         self.lems_plot.setAccessibleName("Trend chart: LEMS left and right over time, with the window period")
         self.item_plot.setAccessibleName("Trend chart: the selected item over time")
-        legend = self.lems_plot.addLegend(offset=(-10, 10), labelTextColor=INK, brush=(255, 255, 255, 220))
-        legend.setParentItem(self.lems_plot.getPlotItem().vb)
         self.left_curve = self._lems_curve("LEMS left", LEFT_COLOUR, Qt.PenStyle.SolidLine, "o")
         self.right_curve = self._lems_curve("LEMS right", RIGHT_COLOUR, Qt.PenStyle.DashLine, "s")
         self.window_items: list[pg.GraphicsObject] = []
@@ -79,16 +77,20 @@ class TrendChart(QWidget):
         times = [_x(column.examined_at) for column in columns]
         self.left_curve.setData(times, [_y(column.lems[0]) for column in columns])
         self.right_curve.setData(times, [_y(column.lems[1]) for column in columns])
-        self.lems_plot.setTitle(f"LEMS per side (0–25) · window period {comparison.window_days} days",
-                                color=INK, size="11pt")
+        # The key is in the title, where it never hides a line or the window's labels.
+        self.lems_plot.setTitle(
+            f"LEMS (0–25): <span style='color:{LEFT_COLOUR}'>● left, solid</span> · "
+            f"<span style='color:{RIGHT_COLOUR}'>■ right, dashed</span> · "
+            f"<span style='color:{WINDOW_COLOUR}'>window period {comparison.window_days} days</span>",
+            color=INK, size="11pt")
         self.lems_plot.setYRange(0, 25.5, padding=0.04)
-        self._show_window(comparison.onset, comparison.window_ends)
         moments = [column.examined_at for column in columns]
         moments += [m for m in (comparison.onset, comparison.window_ends) if m is not None]
         if moments:
             first, last = min(moments), max(moments)
             margin = max((last - first) * 0.04, timedelta(hours=6))
             self.lems_plot.setXRange(_x(first - margin), _x(last + margin), padding=0)
+        self._show_window(comparison.onset, comparison.window_ends)
 
     def _show_window(self, onset: datetime | None, ends: datetime | None) -> None:
         for item in self.window_items:
@@ -103,15 +105,20 @@ class TrendChart(QWidget):
             band.setZValue(-10)
             plot.addItem(band, ignoreBounds=True)
             self.window_items.append(band)
-            # "onset" reads to the right of its line and "window ends" to the left of its own, so
-            # both stay inside the shaded window, however narrow it is drawn.
-            for moment, words, anchor in ((onset, "onset", (0, 1)), (ends, "window ends", (1, 1))):
+            for moment, words, height in ((onset, "onset", 0.04), (ends, "window ends", 0.13)):
                 line = pg.InfiniteLine(
                     _x(moment), angle=90, pen=pg.mkPen(WINDOW_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
                     label=words if labelled else None,
-                    labelOpts={"position": 0.04, "color": WINDOW_COLOUR, "anchors": [anchor, anchor]})
+                    labelOpts={"position": height, "color": WINDOW_COLOUR, "anchors": [self._inward(moment)] * 2})
                 plot.addItem(line, ignoreBounds=True)
                 self.window_items.append(line)
+
+    def _inward(self, moment: datetime) -> tuple[float, float]:
+        """Where a line's label hangs: on the side of the line toward the middle of the chart, so it
+        is never cut off at an edge (the two labels sit at different heights, so never overlap)."""
+        (start, end), _ = self.lems_plot.viewRange()
+        in_right_half = _x(moment) > (start + end) / 2
+        return (1, 1) if in_right_half else (0, 1)
 
     def show_row(self, row: ComparisonRow | None, columns: tuple[ComparisonColumn, ...] = ()) -> None:
         """One item's values at every visit (`columns`), or a prompt when none is selected."""
@@ -120,14 +127,13 @@ class TrendChart(QWidget):
             self.item_title = "Select a row of the table to see that item over time"
             self.item_plot.setTitle(self.item_title, color="#4a5560", size="11pt")
             return
-        times = [_x(column.examined_at) for column in columns]
-        values = [_y(cell.number) for cell in row.cells]
-        shown = [not math.isnan(value) for value in values]
+        # The visits where the item has a number (not NT, not examined), each shaped by its mark.
+        shown = [n for n in range(len(columns)) if row.number(n) is not None]
         self.item_curve.setData(
-            [t for t, keep in zip(times, shown, strict=True) if keep],
-            [v for v, keep in zip(values, shown, strict=True) if keep],
-            symbol=[_SYMBOLS.get(cell.mark or "", "o") for cell, keep in zip(row.cells, shown, strict=True) if keep],
-            symbolBrush=[_mark_brush(cell.mark) for cell, keep in zip(row.cells, shown, strict=True) if keep],
+            [_x(columns[n].examined_at) for n in shown],
+            [_y(row.number(n)) for n in shown],
+            symbol=[_SYMBOLS.get(row.marks[n] or "", "o") for n in shown],
+            symbolBrush=[_mark_brush(row.marks[n]) for n in shown],
             symbolPen=pg.mkPen("#37424d"), symbolSize=11)
         self.item_title = f"{row.subject[:1].upper()}{row.subject[1:]} over time"
         self.item_plot.setTitle(self.item_title, color=INK, size="11pt")
@@ -150,8 +156,37 @@ def _mark_brush(mark: str | None) -> QColor:
     return QColor(style.ink if mark != SAME else "#9aa5b1")
 
 
+_DAY = 24 * 3600
+
+
+class DateAxis(pg.DateAxisItem):
+    """Dates as a clinic writes them ("21 Nov", "Nov 2026"); times of day when ticks are hours apart."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        levels: list[tuple[float, list[float]]] = super().tickValues(minVal, maxVal, size)
+        if levels and levels[-1][0] >= _DAY:
+            # Ticks days apart or more: each label names its month, so the coarser ticks (month
+            # starts) would only crowd in between them.
+            return levels[-1:]
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing < _DAY:
+            strings: list[str] = super().tickStrings(values, scale, spacing)
+            return strings
+        pattern = "%Y" if spacing >= 300 * _DAY else "%b %Y" if spacing >= 28 * _DAY else "%d %b"
+        return [_local(value, pattern) for value in values]
+
+
+def _local(value: float, pattern: str) -> str:
+    try:
+        return datetime.fromtimestamp(value).strftime(pattern).lstrip("0")
+    except (OverflowError, OSError, ValueError):  # far outside any visit, when zoomed right out
+        return ""
+
+
 def _plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem()})
+    plot = pg.PlotWidget(background="w", axisItems={"bottom": DateAxis()})
     plot.showGrid(x=False, y=True, alpha=0.25)
     plot.setMenuEnabled(False)
     plot.hideButtons()
