@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -63,6 +63,19 @@ def main(folder: Path) -> int:
                 window.editor.controller.dirty = False
                 window._visit_closed()
 
+        def referral_dialog() -> None:
+            from exam_app.gui.referral_dialog import ReferralDialog
+
+            dialog = ReferralDialog(ctx, progression, window)
+            dialog.resize(window.size())
+            dialog.show()
+            deadline = datetime.now() + timedelta(seconds=20)
+            while dialog.last_pdf is None and datetime.now() < deadline:
+                QApplication.processEvents()
+            settle()
+            dialog.grab().save(str(folder / f"referral_dialog_{window.width()}.png"))
+            dialog.close()
+
         screens: list[tuple[str, Callable[[], None]]] = [
             ("patients", window.show_home),
             ("patient", lambda: window.show_patient(progression)),
@@ -73,6 +86,8 @@ def main(folder: Path) -> int:
             ("visit_signs", editor_page(3)),
             ("visit_review", editor_page(4)),
             ("visit_emergency", new_visit_emergency),
+            ("comparison", lambda: window.compare_visits(progression)),
+            ("trend", lambda: window.compare_visits(patients[14][0].record_number)),
         ]
         for width, height in SIZES:
             window.resize(width, height)
@@ -83,6 +98,7 @@ def main(folder: Path) -> int:
                 target = folder / f"{name}_{width}.png"
                 window.grab().save(str(target))
                 print(target)
+            referral_dialog()
         close_editor()
         window.close()
         ctx.close()

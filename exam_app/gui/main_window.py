@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
+from exam_app.gui.compare_view import ComparisonView
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
 from exam_app.gui.referral_dialog import ReferralDialog
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self.home = home
         self.pages.addWidget(home)
         self.pages.addWidget(self.patient)
+        self.comparison = ComparisonView(ctx)
+        self.pages.addWidget(self.comparison)
         self.setCentralWidget(self.pages)
         self.statusBar().showMessage(f"Signed in as {ctx.user.display_name} · database {ctx.db.url}")
 
@@ -54,11 +57,14 @@ class MainWindow(QMainWindow):
         self.patient.visit_opened.connect(self.open_visit)
         self.patient.edit_requested.connect(self.edit_patient)
         self.patient.referral_requested.connect(self.referral_letter)
+        self.patient.compare_requested.connect(self.compare_visits)
+        self.comparison.back_requested.connect(lambda: self.show_patient(self.patient.record_number))
 
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.register_patient)
         QShortcut(QKeySequence("Ctrl+N"), self, self._new_visit_here)
         QShortcut(QKeySequence("Ctrl+L"), self, self._referral_here)
+        QShortcut(QKeySequence("Ctrl+K"), self, self._compare_here)
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.patient, self.show_home)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.patients.search.setFocus()
@@ -96,6 +102,20 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self.ctx, self, patient, version)
         if dialog.exec() and dialog.saved_record_number:
             self.show_patient(dialog.saved_record_number)
+
+    # ------------------------------------------------------------------ comparison
+
+    def _compare_here(self) -> None:
+        if self.editor is None and self.pages.currentWidget() is self.patient:
+            self.compare_visits(self.patient.record_number)
+
+    def compare_visits(self, record_number: str) -> None:
+        try:
+            self.comparison.show_patient(record_number)
+        except ServiceError as error:
+            QMessageBox.warning(self, "Cannot compare the visits", str(error))
+            return
+        self.pages.setCurrentWidget(self.comparison)
 
     # ------------------------------------------------------------------ letters
 

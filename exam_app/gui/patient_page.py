@@ -125,12 +125,14 @@ class PatientPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.edit_button = QPushButton("Edit patient")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.record_number))
+        self.compare_button = QPushButton("Compare visits (Ctrl+K)")
+        self.compare_button.clicked.connect(lambda: self.compare_requested.emit(self.record_number))
         self.referral_button = QPushButton("Referral letter… (Ctrl+L)")
         self.referral_button.clicked.connect(lambda: self.referral_requested.emit(self.record_number))
         self.back_button = QPushButton("◀ Patients (Esc)")
         self.back_button.clicked.connect(self.back_requested)
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.edit_button, self.referral_button):
+        for button in (self.back_button, self.edit_button, self.compare_button, self.referral_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)

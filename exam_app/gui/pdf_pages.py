@@ -7,6 +7,14 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+# PDFium gives RGB for an opaque page and RGBA/RGBX otherwise (with rev_byteorder: RGB order).
+_QT_FORMAT = {
+    "RGB": QImage.Format.Format_RGB888,
+    "RGBA": QImage.Format.Format_RGBA8888,
+    "RGBX": QImage.Format.Format_RGBX8888,
+    "L": QImage.Format.Format_Grayscale8,
+}
+
 
 def page_images(pdf: bytes, dots_per_inch: float = 96.0) -> list[QImage]:
     document = pdfium.PdfDocument(pdf)
@@ -14,8 +22,9 @@ def page_images(pdf: bytes, dots_per_inch: float = 96.0) -> list[QImage]:
         images = []
         for page in document:
             bitmap = page.render(scale=dots_per_inch / 72.0, rev_byteorder=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGBA8888)
-            images.append(image.copy())  # the bitmap's memory goes with the page
+            pixels = bytes(bitmap.buffer)  # Qt does not take PDFium's ctypes buffer directly
+            image = QImage(pixels, bitmap.width, bitmap.height, bitmap.stride, _QT_FORMAT[bitmap.mode])
+            images.append(image.copy())  # own the pixels: `pixels` goes when this loop moves on
             page.close()
         return images
     finally:
