@@ -16,7 +16,6 @@ A new score clears a tag; the tag belongs to the value it was given to.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar
@@ -70,7 +69,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exam_app.clinical.body_map import BodyMap, PathCommand, Region, body_map
+from exam_app.clinical.body_map import (
+    BodyMap,
+    FillStyle,
+    PathCommand,
+    Region,
+    body_map,
+    difference_styles,
+    score_styles,
+)
 from exam_app.clinical.grades import is_sensory_score, parse_sensory_score
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, vocabulary
 
@@ -159,31 +166,9 @@ def score_change(before: str, after: str) -> str:
 # --- look ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FillStyle:
-    """How a region looks: a light fill and, for the findings that matter, a pattern that still
-    reads on a greyscale printout or for a colour-blind examiner."""
-
-    fill: str
-    pattern: str  # "", "diagonal", "crosshatch", "dots", "back_diagonal", "horizontal"
-    ink: str  # the pattern's colour
-    caption: str
-
-
-# Okabe–Ito hues, lightened for fills so labels and key points stay legible on top.
-SCORE_STYLES: dict[str, FillStyle] = {
-    "2": FillStyle("#a8dcc9", "", "#009e73", "2 normal"),
-    "1": FillStyle("#f6d88f", "diagonal", "#a86f00", "1 altered"),
-    "0": FillStyle("#efae8a", "crosshatch", "#a84500", "0 absent"),
-    "NT": FillStyle("#e8c6da", "dots", "#8a3f6b", "NT not testable"),
-    "": FillStyle("#edf0f3", "", "#9aa5b1", "not examined"),
-}
-DIFFERENCE_STYLES: dict[str, FillStyle] = {
-    "worse": FillStyle("#efae8a", "back_diagonal", "#a84500", "worse (score fell)"),
-    "better": FillStyle("#a9d3f0", "horizontal", "#0b5f91", "better (score rose)"),
-    "same": FillStyle("#e1e5e9", "", "#9aa5b1", "unchanged"),
-    "not_compared": FillStyle("#f7f8f9", "", "#c4ccd4", "not compared (missing, NT or tagged)"),
-}
+# The same styles on screen and on paper: resources/body_chart/styles.json.
+SCORE_STYLES: dict[str, FillStyle] = score_styles()
+DIFFERENCE_STYLES: dict[str, FillStyle] = difference_styles()
 
 _REGION_EDGE = QColor("#97a3af")
 _SILHOUETTE = QColor("#37424d")

@@ -135,6 +135,7 @@ class SignsPage(QWidget):
 
         anal = QGroupBox("Sacral (S4-5), once per visit")
         anal_grid = QGridLayout(anal)
+        anal_grid.setColumnStretch(2, 1)
         for row, item in enumerate(vocab.anal_items):
             label = row_label(item.id, f"{item.label} ({item.id.upper()})")
             anal_grid.addWidget(label, row, 0)
@@ -170,7 +171,8 @@ class SignsPage(QWidget):
         grid = QGridLayout(box)
         for column, side in enumerate(SIDES, 1):
             grid.addWidget(QLabel(f"<b>{side.capitalize()}</b>"), 0, column)
-        grid.setColumnStretch(0, 2)
+        # Spare width goes after the inputs, so a label stays next to what it names.
+        grid.setColumnStretch(len(SIDES) + 1, 1)
         return grid
 
     def _bind_combo(self, combo: QComboBox, read: Callable[[], str], write: Callable[[str], None]) -> None:
