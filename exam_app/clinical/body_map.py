@@ -19,6 +19,7 @@ Only `xml.etree` is used: no Qt, no reportlab.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
@@ -464,3 +465,31 @@ def _inner_point(polygons: tuple[Polygon, ...]) -> tuple[Point, float]:
             if radius > best_radius:
                 best, best_radius = Point(x, centre_y), radius
     return best, max(best_radius, 0.0)
+
+
+@dataclass(frozen=True)
+class FillStyle:
+    """How a region looks (resources/body_chart/styles.json): a light fill and, for the findings
+    that matter, a pattern that still reads on a greyscale printout or for a colour-blind examiner."""
+
+    fill: str
+    pattern: str  # "", "diagonal", "crosshatch", "dots", "back_diagonal", "horizontal"
+    ink: str  # the pattern's colour
+    caption: str
+
+
+@cache
+def _styles() -> dict[str, dict[str, FillStyle]]:
+    raw = json.loads(resource_path("body_chart", "styles.json").read_text(encoding="utf-8"))
+    return {group: {key: FillStyle(**style) for key, style in raw[group].items()}
+            for group in ("scores", "differences")}
+
+
+def score_styles() -> dict[str, FillStyle]:
+    """Score without its tag ("2", "1", "0", "NT", "" for not examined) -> its style."""
+    return _styles()["scores"]
+
+
+def difference_styles() -> dict[str, FillStyle]:
+    """"worse", "better", "same", "not_compared" -> its style."""
+    return _styles()["differences"]

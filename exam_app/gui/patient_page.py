@@ -6,7 +6,7 @@ from datetime import datetime
 from html import escape
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,41 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.table_model import Index as _Index
+from exam_app.gui.table_model import RowsTableModel
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
 from exam_app.services.context import AppContext
 from exam_app.wording import moment
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class VisitTableModel(QAbstractTableModel):
+class VisitTableModel(RowsTableModel):
     EXAMINED, STATUS, EXAMINER, LEMS, PATTERN, URGENCY, ALERT = range(7)
     HEADERS: ClassVar[tuple[str, ...]] = (
         "Examined", "Status", "Examiner", "LEMS L / R", "Pattern", "Urgency", "Alert")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[VisitRow] = []
-
-    def set_rows(self, rows: list[VisitRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row(self, number: int) -> VisitRow:
-        return self._rows[number]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[number]  # type: ignore[no-any-return]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,39 +28,19 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.gui.table_model import Index as _Index
+from exam_app.gui.table_model import RowsTableModel
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.patients import PatientSummary, register_patient, search_patients, update_patient
 from exam_app.wording import moment
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class PatientTableModel(QAbstractTableModel):
+class PatientTableModel(RowsTableModel):
     RECORD, NAME, BORN, VISITS, LAST_EXAM = range(5)
     HEADERS: ClassVar[tuple[str, ...]] = ("Record number", "Name", "Birth date", "Visits", "Last examined")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[PatientSummary] = []
-
-    def set_rows(self, rows: list[PatientSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row(self, number: int) -> PatientSummary:
-        return self._rows[number]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[number]  # type: ignore[no-any-return]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

@@ -5,47 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.table_model import Index as _Index
+from exam_app.gui.table_model import RowsTableModel
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label
 from exam_app.services.context import AppContext
 from exam_app.services.worklist import WorklistEntry, worklist
 from exam_app.wording import duration, moment
 
-_Index = QModelIndex | QPersistentModelIndex
 ALERT = "PROGRESSION WITHIN THE WINDOW PERIOD"
 
 
-class WorklistModel(QAbstractTableModel):
+class WorklistModel(RowsTableModel):
     TIME_LEFT, PATIENT, RECORD, LAST_EXAM, URGENCY, PATTERN, ALERT_TEXT = range(7)
     HEADERS: ClassVar[tuple[str, ...]] = (
         "Time left", "Patient", "Record number", "Last examined", "Urgency", "Pattern", "Alert")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[WorklistEntry] = []
-
-    def set_rows(self, rows: list[WorklistEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row(self, number: int) -> WorklistEntry:
-        return self._rows[number]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[number]  # type: ignore[no-any-return]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Path, Rect, String
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from exam_app.clinical.body_map import BodyMap, Label, PathCommand, Point, body_map
+from exam_app.clinical.body_map import BodyMap, FillStyle, Label, PathCommand, Point, body_map, score_styles
 from exam_app.report.fonts import BODY, BODY_BOLD, register_fonts
 
 # level -> side -> score text as recorded ("2", "1*", "NT"); a missing entry was not examined
@@ -26,22 +26,8 @@ LevelScores = Mapping[str, Mapping[str, str]]
 ToPaper = Callable[[float, float], tuple[float, float]]
 
 
-@dataclass(frozen=True)
-class FillStyle:
-    fill: str
-    pattern: str  # "", "diagonal", "crosshatch", "dots"
-    ink: str  # the pattern's colour
-    caption: str
-
-
-# The screen's styles (Okabe–Ito hues, lightened for fills), keyed by the score without its tag.
-SCORE_STYLES: dict[str, FillStyle] = {
-    "2": FillStyle("#a8dcc9", "", "#009e73", "2 normal"),
-    "1": FillStyle("#f6d88f", "diagonal", "#a86f00", "1 altered"),
-    "0": FillStyle("#efae8a", "crosshatch", "#a84500", "0 absent"),
-    "NT": FillStyle("#e8c6da", "dots", "#8a3f6b", "NT not testable"),
-    "": FillStyle("#edf0f3", "", "#9aa5b1", "not examined"),
-}
+# The screen's styles, so that screen and paper agree: resources/body_chart/styles.json.
+SCORE_STYLES: dict[str, FillStyle] = score_styles()
 
 _REGION_EDGE = HexColor("#97a3af")
 _SILHOUETTE = HexColor("#37424d")
