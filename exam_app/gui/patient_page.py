@@ -9,19 +9,16 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from exam_app.clinical.pattern import pattern_labels
 from exam_app.gui.table_model import Index as _Index
-from exam_app.gui.table_model import RowsTableModel
+from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
 from exam_app.services.context import AppContext
@@ -87,16 +84,7 @@ class PatientPage(QWidget):
         self.window_label = QLabel()
         self.window_label.setWordWrap(True)
         self.model = VisitTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Visits")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VisitTableModel.PATTERN, QHeaderView.ResizeMode.Stretch)
+        self.table = row_list_view(self.model, "Visits", VisitTableModel.PATTERN)
         self.table.doubleClicked.connect(lambda index: self.visit_opened.emit(self.model.row(index.row()).visit_id))
         self.new_button = QPushButton("New visit (Ctrl+N)")
         self.new_button.setObjectName("primary")

@@ -8,20 +8,17 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,7 @@ from PySide6.QtWidgets import (
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.gui.table_model import Index as _Index
-from exam_app.gui.table_model import RowsTableModel
+from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.patients import PatientSummary, register_patient, search_patients, update_patient
 from exam_app.wording import moment
@@ -70,16 +67,7 @@ class PatientSearch(QWidget):
         self.search.setAccessibleName("Search patients")
         self.search.setClearButtonEnabled(True)
         self.model = PatientTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Patients")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table = row_list_view(self.model, "Patients", PatientTableModel.NAME)
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
         self.register_button = QPushButton("Register patient (Ctrl+Shift+N)")
         self.register_button.clicked.connect(self.register_requested)

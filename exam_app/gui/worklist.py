@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from exam_app.clinical.pattern import pattern_labels
 from exam_app.gui.table_model import Index as _Index
-from exam_app.gui.table_model import RowsTableModel
+from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label
 from exam_app.services.context import AppContext
 from exam_app.services.worklist import WorklistEntry, worklist
@@ -82,16 +82,7 @@ class WorklistPanel(QWidget):
         self.ctx = ctx
         self.title = QLabel()
         self.model = WorklistModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Window-period worklist")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(WorklistModel.ALERT_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table = row_list_view(self.model, "Window-period worklist", WorklistModel.ALERT_TEXT)
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
         self.table.installEventFilter(self)
         layout = QVBoxLayout(self)
