@@ -109,3 +109,45 @@ def test_clicking_the_body_chart_changes_the_sensory_score(
     assert assessment.sensory.light_touch.left == 17
     assert "left L5 light touch 1" in assessment.pattern_findings
     wait_until(lambda: "left L5 light touch 1" in editor.review.browser.toPlainText())
+
+
+def test_a_signed_visit_is_corrected_as_an_amendment_that_keeps_the_original(
+        window: MainWindow, qtbot: QtBot, gui_ctx: AppContext) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QInputDialog, QPlainTextEdit
+    from sqlalchemy import select
+
+    from exam_app.services.visits import save_draft, sign_visit, start_visit
+    from exam_app.store import models
+
+    opened = start_visit(gui_ctx, "R-100")
+    visit = replace(opened.visit, motor={"ankle_dorsiflexion": {"left": "4"}})
+    sign_visit(gui_ctx, opened.visit_id, visit, save_draft(gui_ctx, opened.visit_id, visit, opened.version))
+    window.open_visit(opened.visit_id)
+    editor = window.editor
+    assert editor is not None and editor.controller.read_only and editor.amend_button.isVisible()
+
+    qtbot.mouseClick(editor.amend_button, Qt.MouseButton.LeftButton)
+    assert editor.controller.amending and not editor.controller.read_only
+    editor.controller.set_motor("ankle_dorsiflexion", "left", "3")
+
+    def give_reason() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(10, give_reason)
+            return
+        editor_box = dialog.findChild(QPlainTextEdit)
+        assert editor_box is not None
+        editor_box.setPlainText("graded on the wrong side")
+        dialog.accept()
+
+    QTimer.singleShot(0, give_reason)
+    editor.sign()  # Ctrl+S while amending saves the amendment
+    assert editor.controller.status == "amended"
+    assert open_visit(gui_ctx, opened.visit_id).visit.motor == {"ankle_dorsiflexion": {"left": "3"}}
+    with gui_ctx.db.session() as session:
+        amendment = session.scalar(select(models.VisitAmendment))
+        assert amendment is not None
+        assert (amendment.reason, amendment.previous["motor"]) == (
+            "graded on the wrong side", {"ankle_dorsiflexion": {"left": "4"}})

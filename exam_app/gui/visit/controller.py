@@ -17,9 +17,10 @@ from exam_app.clinical.vocabulary import RedFlag, vocabulary
 from exam_app.clinical.window import WindowStatus
 from exam_app.services.assessment import DraftAssessor
 from exam_app.services.context import AppContext, ServiceError
-from exam_app.services.visits import OpenVisit, save_draft, sign_visit
+from exam_app.services.visits import OpenVisit, amend_visit, save_draft, sign_visit
 
 AUTOSAVE_MS = 1500
+AMENDING = "amending"  # a signed visit being corrected: saved, with its reason, in one step
 
 
 def _set_sided(values: dict[str, dict[str, str]], item: str, side: str, value: str) -> dict[str, dict[str, str]]:
@@ -55,6 +56,7 @@ class VisitController(QObject):
         self.visit = opened.visit
         self.assessor = assessor
         self.dirty = False
+        self._status_before_amendment = opened.status
         self.last_saved: datetime | None = None
         self._assessment: VisitAssessment | None = None
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -64,7 +66,11 @@ class VisitController(QObject):
 
     @property
     def read_only(self) -> bool:
-        return self.status != "draft"
+        return self.status not in ("draft", AMENDING)
+
+    @property
+    def amending(self) -> bool:
+        return self.status == AMENDING
 
     def assessment(self) -> VisitAssessment:
         if self._assessment is None:
@@ -188,7 +194,7 @@ class VisitController(QObject):
     def save_now(self) -> bool:
         """Store the draft now; False (and `save_failed`) if the store refused."""
         self._autosave.stop()
-        if self.read_only or not self.dirty:
+        if self.read_only or self.amending or not self.dirty:
             return True
         try:
             self.version = save_draft(self.ctx, self.visit_id, self.visit, self.version)
@@ -199,6 +205,30 @@ class VisitController(QObject):
         self.last_saved = datetime.now().astimezone()
         self.saved.emit(self.last_saved)
         return True
+
+    def begin_amendment(self) -> None:
+        """Open a signed visit for correction (the original is kept when the amendment is saved)."""
+        if self.status not in ("signed", "amended"):
+            raise ServiceError("only a signed visit is amended; a draft is edited directly")
+        self.ctx.require("amend_visit")
+        self._status_before_amendment = self.status
+        self.status = AMENDING
+        self.changed.emit()
+
+    def cancel_amendment(self, original: Visit) -> None:
+        self.visit = original
+        self.status = self._status_before_amendment
+        self.dirty = False
+        self._assessment = None
+        self.changed.emit()
+        self.assessed.emit(self.assessment())
+
+    def save_amendment(self, reason: str) -> None:
+        """Store the correction with its reason; raises ServiceError (e.g. no reason) and keeps editing."""
+        self.version = amend_visit(self.ctx, self.visit_id, self.visit, self.version, reason)
+        self.status = "amended"
+        self.dirty = False
+        self.visit_signed.emit()
 
     def sign(self) -> None:
         """Sign the visit. Raises ServiceError with the reason when it cannot be signed."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -81,6 +82,12 @@ class VisitEditor(QWidget):
         self.header.setObjectName("visitHeader")
         self.save_state = QLabel()
         self.save_state.setObjectName("hint")
+        self.amend_button = QPushButton("Amend visit…")
+        self.amend_button.setAccessibleName("Correct this signed visit")
+        self.amend_button.clicked.connect(self.begin_amendment)
+        self.cancel_amend_button = QPushButton("Cancel amendment")
+        self.cancel_amend_button.clicked.connect(self.cancel_amendment)
+        self._original = controller.visit
         self.alert = EmergencyAlert()
         self.history = HistoryPage(controller)
         self.motor = MotorPage(controller)
@@ -99,6 +106,8 @@ class VisitEditor(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.save_state)
+        top.addWidget(self.amend_button)
+        top.addWidget(self.cancel_amend_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.alert)
@@ -143,7 +152,9 @@ class VisitEditor(QWidget):
     def _show_header(self) -> None:
         c = self.controller
         state = {"draft": "draft — saved as you type", "signed": "signed, read-only",
-                 "amended": "amended, read-only"}[c.status]
+                 "amended": "amended, read-only", "amending": "being corrected — not saved yet"}[c.status]
+        self.amend_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("amend_visit"))
+        self.cancel_amend_button.setVisible(c.amending)
         self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {escape(c.record_number)}"
                             f" · visit of {c.visit.examined_at.astimezone():%d %b %Y %H:%M} · {state}")
 
@@ -159,9 +170,44 @@ class VisitEditor(QWidget):
         self.save_state.setText("Not saved")
         QMessageBox.warning(self, "The draft could not be saved", message)
 
+    # ------------------------------------------------------------------ amendments
+
+    def begin_amendment(self) -> None:
+        try:
+            self.controller.begin_amendment()
+        except ServiceError as error:
+            QMessageBox.warning(self, "The visit cannot be amended", str(error))
+            return
+        self._original = self.controller.visit
+        self._show_header()
+        self.save_state.setText("Correcting: the original stays on record")
+        self.show_page(1)
+
+    def cancel_amendment(self) -> None:
+        self.controller.cancel_amendment(self._original)
+        self._show_header()
+        self.save_state.setText("Amendment cancelled")
+
+    def save_amendment(self) -> None:
+        reason, given = QInputDialog.getMultiLineText(
+            self, "Save the amendment", "Why is the signed visit corrected? (kept with the original)")
+        if not given:
+            return
+        try:
+            self.controller.save_amendment(reason)
+        except ServiceError as error:
+            QMessageBox.warning(self, "The amendment was not saved", str(error))
+            return
+        self._show_header()
+        self.save_state.setText("Amendment saved")
+        self.signed.emit()
+
     # ------------------------------------------------------------------ actions
 
     def sign(self) -> None:
+        if self.controller.amending:
+            self.save_amendment()
+            return
         if self.controller.read_only:
             return
         missing = self.controller.unanswered_red_flags()
@@ -198,5 +244,13 @@ class VisitEditor(QWidget):
         self.pages.insertTab(index, self.doctor, self.PAGE_TITLES[index].replace("&", ""))
 
     def close_visit(self) -> None:
+        if self.controller.amending and self.controller.dirty:
+            answer = QMessageBox.question(
+                self, "Discard the amendment?", "The correction has not been saved. Discard it?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+            self.controller.cancel_amendment(self._original)
         if self.controller.save_now() and self.doctor.save_now():
             self.closed.emit()

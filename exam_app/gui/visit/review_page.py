@@ -139,7 +139,11 @@ class ReviewPage(QWidget):
                                          previous.examined_at if previous else None))
         self.browser.verticalScrollBar().setValue(scroll)
         unanswered = len(self.controller.unanswered_red_flags())
-        if self.controller.read_only:
+        self.sign_button.setText("Save amendment (Ctrl+S)" if self.controller.amending else "Sign visit (Ctrl+S)")
+        if self.controller.amending:
+            self.status.setText("Correcting a signed visit: Ctrl+S saves the amendment with its reason; "
+                                "the original is kept.")
+        elif self.controller.read_only:
             self.status.setText(f"This visit is {self.controller.status}: read-only.")
         elif unanswered:
             self.status.setText(f"{unanswered} red-flag questions still unanswered (History page).")
