@@ -45,13 +45,13 @@ from exam_app.clinical.compare import (
     comparison_tables,
     visit_cells,
 )
-from exam_app.clinical.record import Patient, TensionSign, Visit
+from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.scores import Score
 from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext, NotFound
 from exam_app.store import models
-from exam_app.store.records import patient_from_row
+from exam_app.store.records import patient_from_row, read_signed_visits
 
 # modality -> level -> side -> score, as the dermatome body chart takes it
 SensoryMap = dict[str, dict[str, dict[str, str]]]
@@ -288,66 +288,10 @@ def _numeric(minimum: int, maximum: int) -> RowScale:
 
 # --- reading the visits -----------------------------------------------------------------------
 
-# Kinds of stored finding that hold a value per item and side, and the Visit field each fills.
-_SIDED_FIELDS = {"motor": "motor", "light_touch": "light_touch", "pin_prick": "pin_prick", "reflex": "reflexes",
-                 "gait": "gait"}
-
-
 def _signed_visits(ctx: AppContext, record_number: str) -> tuple[Patient, list[tuple[int, str, Visit]]]:
-    """The patient and their signed visits (id, status, findings), oldest first.
-
-    Read as plain rows rather than ORM objects: a visit holds about a hundred findings, and making
-    an ORM object of each (`stored_visits`) costs more than the whole comparison may take for a
-    patient with hundreds of visits. The mapping mirrors `exam_app.store.records.visit_from_row` for
-    what the rules read (not the history or the notes); tests/services/test_comparison.py checks
-    that the two agree.
-    """
+    """The patient and their signed visits (id, status, findings), oldest first."""
     with ctx.db.session() as session:
         patient_row = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
         if patient_row is None:
             raise NotFound(f"no patient with record number {record_number!r}")
-        visit, finding = models.Visit, models.Finding
-        signed = (visit.patient_id == patient_row.id) & (visit.status != "draft")
-        # Plain Core rows, read in batches: none goes through the ORM's object loading, and each is
-        # done with before the next batch is read.
-        connection = session.connection()
-        visit_rows = connection.execute(
-            select(visit.id, visit.status, visit.examined_at, visit.examined_at_offset, visit.examiner,
-                   visit.weakness_onset, visit.weakness_onset_offset, visit.vac, visit.dap)
-            .where(signed).order_by(visit.examined_at))
-        visits: dict[int, Visit] = {}
-        stored = []
-        for visit_id, status, at, at_offset, examiner, onset, onset_offset, vac, dap in visit_rows:
-            read = Visit(
-                examined_at=models.in_offset(at, at_offset),
-                examiner=examiner,
-                weakness_onset=models.in_offset(onset, onset_offset or 0) if onset is not None else None,
-                vac=vac,
-                dap=dap,
-            )
-            visits[visit_id] = read
-            stored.append((visit_id, status, read))
-        finding_rows = connection.execute(
-            select(finding.visit_id, finding.kind, finding.item, finding.side, finding.value, finding.angle)
-            .join(visit, finding.visit_id == visit.id).where(signed).order_by(finding.id)
-            .execution_options(yield_per=2000))
-        for visit_id, kind, item, side, value, angle in finding_rows:
-            _place(visits[visit_id], kind, item, side, value, angle)
-        return patient_from_row(patient_row), stored
-
-
-def _place(visit: Visit, kind: str, item: str, side: str, value: str, angle: int | None) -> None:
-    """Put one stored finding where `visit_from_row` puts it."""
-    field = _SIDED_FIELDS.get(kind)
-    if field is not None:
-        sided: dict[str, dict[str, str]] = getattr(visit, field)
-        sided.setdefault(item, {})[side] = value
-    elif kind == "plantar_response":
-        visit.plantar_response[side] = value
-    elif kind == "ankle_clonus_beats":
-        visit.ankle_clonus_beats[side] = int(value)
-    elif kind == "tension_sign":
-        visit.tension_signs.setdefault(item, {})[side] = TensionSign(value, angle)
-    elif kind == "red_flag" and value == "yes":
-        visit.red_flags = (*visit.red_flags, item)
-    # Symptoms play no part in a comparison.
+        return patient_from_row(patient_row), read_signed_visits(session, patient_row.id)

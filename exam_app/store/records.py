@@ -6,6 +6,9 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from exam_app.clinical import record as plain
 from exam_app.clinical.doctor import DoctorNote, Investigation
 from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
@@ -145,29 +148,70 @@ def visit_from_row(row: models.Visit) -> plain.Visit:
     )
     symptoms: list[str] = []
     answers: dict[str, list[str]] = {"yes": [], "no": []}
-    for finding in row.findings:
-        _place(visit, finding, symptoms, answers)
-    visit.symptoms = tuple(symptoms)
-    visit.red_flags = tuple(answers["yes"])
-    visit.red_flags_no = tuple(answers["no"])
+    for f in row.findings:
+        _place(visit, f.kind, f.item, f.side, f.value, f.angle, symptoms, answers)
+    _set_answers(visit, symptoms, answers)
     return visit
 
 
-def _place(visit: plain.Visit, finding: models.Finding, symptoms: list[str], answers: dict[str, list[str]]) -> None:
-    kind, item, side = finding.kind, finding.item, finding.side
+def _set_answers(visit: plain.Visit, symptoms: list[str], answers: dict[str, list[str]]) -> None:
+    visit.symptoms = tuple(symptoms)
+    visit.red_flags = tuple(answers["yes"])
+    visit.red_flags_no = tuple(answers["no"])
+
+
+def _place(visit: plain.Visit, kind: str, item: str, side: str, value: str, angle: int | None,
+           symptoms: list[str], answers: dict[str, list[str]]) -> None:
+    """Put one stored finding where it belongs in the plain visit."""
     if kind == "symptom":
         symptoms.append(item)
     elif kind == "red_flag":
-        answers[finding.value].append(item)
+        answers[value].append(item)
     elif kind == "plantar_response":
-        visit.plantar_response[side] = finding.value
+        visit.plantar_response[side] = value
     elif kind == "ankle_clonus_beats":
-        visit.ankle_clonus_beats[side] = int(finding.value)
+        visit.ankle_clonus_beats[side] = int(value)
     elif kind == "tension_sign":
-        visit.tension_signs.setdefault(item, {})[side] = plain.TensionSign(finding.value, finding.angle)
+        visit.tension_signs.setdefault(item, {})[side] = plain.TensionSign(value, angle)
     else:
         field = "reflexes" if kind == "reflex" else kind
-        getattr(visit, field).setdefault(item, {})[side] = finding.value
+        getattr(visit, field).setdefault(item, {})[side] = value
+
+
+def read_signed_visits(session: Session, patient_id: int) -> list[tuple[int, str, plain.Visit]]:
+    """The patient's signed visits as (id, status, findings), oldest first, read as plain rows.
+
+    A visit holds about a hundred findings; making an ORM object of each costs more than a
+    comparison of hundreds of visits may take. The visit carries what the rules read (not the
+    history or the notes).
+    """
+    visit, finding = models.Visit, models.Finding
+    signed = (visit.patient_id == patient_id) & (visit.status != "draft")
+    connection = session.connection()
+    visit_rows = connection.execute(
+        select(visit.id, visit.status, visit.examined_at, visit.examined_at_offset, visit.examiner,
+               visit.weakness_onset, visit.weakness_onset_offset, visit.vac, visit.dap)
+        .where(signed).order_by(visit.examined_at))
+    visits: dict[int, plain.Visit] = {}
+    stored: list[tuple[int, str, plain.Visit]] = []
+    for visit_id, status, at, at_offset, examiner, onset, onset_offset, vac, dap in visit_rows:
+        read = plain.Visit(
+            examined_at=models.in_offset(at, at_offset), examiner=examiner,
+            weakness_onset=models.in_offset(onset, onset_offset or 0) if onset is not None else None,
+            vac=vac, dap=dap)
+        visits[visit_id] = read
+        stored.append((visit_id, status, read))
+    symptoms: dict[int, list[str]] = {i: [] for i in visits}
+    answers: dict[int, dict[str, list[str]]] = {i: {"yes": [], "no": []} for i in visits}
+    finding_rows = connection.execute(
+        select(finding.visit_id, finding.kind, finding.item, finding.side, finding.value, finding.angle)
+        .join(visit, finding.visit_id == visit.id).where(signed).order_by(finding.id)
+        .execution_options(yield_per=2000))
+    for visit_id, kind, item, side, value, angle in finding_rows:
+        _place(visits[visit_id], kind, item, side, value, angle, symptoms[visit_id], answers[visit_id])
+    for visit_id, read in visits.items():
+        _set_answers(read, symptoms[visit_id], answers[visit_id])
+    return stored
 
 
 def record_from_rows(patient: models.Patient, visits: list[models.Visit]) -> plain.ExamRecord:
