@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from exam_app.clinical.normal_findings import MOTOR, SENSORY, SIGNS, with_remaining_normal
+from exam_app.clinical.record import Visit
+from exam_app.clinical.vocabulary import vocabulary
 
 SPEC_EXAMPLE: dict[str, Any] = {
     "format": "exam-record/1",
@@ -60,3 +65,13 @@ def two_visit_record() -> dict[str, Any]:
 def write(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def complete(visit: Visit) -> Visit:
+    """The visit with every item not yet recorded set to normal and every red flag not answered
+    answered "no": what "all remaining normal" on each page gives, ready to be signed."""
+    for part in (MOTOR, SENSORY, SIGNS):
+        visit = with_remaining_normal(visit, part)
+    answered = set(visit.red_flags) | set(visit.red_flags_no)
+    remaining = tuple(f.id for f in vocabulary().red_flags if f.id not in answered)
+    return replace(visit, red_flags_no=(*visit.red_flags_no, *remaining))

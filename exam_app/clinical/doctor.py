@@ -27,6 +27,16 @@ class Investigation:
 
 
 @dataclass(frozen=True)
+class Addendum:
+    """A result added after the note was signed: the signed note stays as it was, this follows it."""
+
+    investigation: str  # an id of "investigations"
+    result: str
+    added_by: str  # display name
+    added_at: datetime
+
+
+@dataclass(frozen=True)
 class DoctorNote:
     level: str | None = None  # an id of "levels"
     causes: tuple[str, ...] = ()  # ids of "causes"
@@ -39,6 +49,7 @@ class DoctorNote:
     surgical_consent: bool | None = None
     signed_by: str | None = None  # display name of the doctor who signed the note
     signed_at: datetime | None = None
+    addenda: tuple[Addendum, ...] = ()  # results added after signing, oldest first
 
 
 @cache

@@ -70,6 +70,9 @@ class Visit:
     dap: str | None = None
     notes: str | None = None
     history: History | None = None
+    # Signed as incomplete: why the patient could not complete the examination (None: complete,
+    # or not said, as in a file that leaves items out).
+    incomplete_reason: str | None = None
     # Which of the lists `symptoms` and `red_flags` were asked, even if nothing was answered yes:
     # an empty list that was asked differs from a question never put.
     asked: frozenset[str] = frozenset()

@@ -94,3 +94,19 @@ def visit_urgency(
     tier = max((t.tier for t in triggers), key=tier_rank, default=ROUTINE)
     reasons = tuple(t.reason for t in triggers if t.tier == tier)
     return Urgency(tier, reasons, tuple(triggers))
+
+
+def patient_urgency(latest_tier: str, progression_in_open_window: bool) -> str:
+    """A patient's urgency on the worklist: their latest visit's, but never below same day while a
+    progression within the window period is unresolved (its window still open). A later visit that
+    records less (or fewer findings) does not make the patient less urgent."""
+    if progression_in_open_window and tier_rank(latest_tier) < tier_rank(SAME_DAY):
+        return SAME_DAY
+    return latest_tier
+
+
+def worklist_priority(tier: str) -> int:
+    """0 first: the tiers listed in `worklist_first_tiers` (emergency, then same day) come before the
+    rest of the worklist, which is then ordered by the time left in the window."""
+    first: list[str] = rule_tables()["worklist_first_tiers"]
+    return first.index(tier) if tier in first else len(first)

@@ -5,6 +5,7 @@ whole document). Writing produces what reading accepts, so an export imports bac
 
 Beyond the spec's keys the app reads and writes these optional ones:
 - `patient.contact`, `patient.referring_clinician` (strings);
+- `visit.incomplete_reason` (string): the visit was signed as incomplete, and why;
 - `visit.history`: `onset_character` (sudden/gradual), `legs_affected` (left/right/both),
   `recent_injury`, `diabetes` (booleans), `medications` (list of ids from resources), `alcohol_use`
   (none/moderate/heavy).
@@ -16,29 +17,42 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
+from exam_app.clinical.plausibility import birth_date_problem, examined_at_problem, limits, onset_problem
 from exam_app.clinical.record import ExamRecord, History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.paths import resource_path
 
 FORMAT = "exam-record/1"
 
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
+# Offsets run from -14:00 to +14:00 on Earth: HH at most 14, MM at most 59.
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _PATIENT_KEYS = ("record_number", "family_name", "given_name", "birth_date", "sex", "contact",
                  "referring_clinician")
 _VISIT_KEYS = ("examined_at", "examiner", "weakness_onset", "symptoms", "red_flags", "motor",
                "light_touch", "pin_prick", "reflexes", "plantar_response", "ankle_clonus_beats",
-               "tension_signs", "gait", "vac", "dap", "notes", "history")
+               "tension_signs", "gait", "vac", "dap", "notes", "history", "incomplete_reason")
 _HISTORY_KEYS = ("onset_character", "legs_affected", "recent_injury", "diabetes", "medications",
                  "alcohol_use")
 _ONSET_CHARACTERS = ("sudden", "gradual")
 _LEGS = ("left", "right", "both")
 _ALCOHOL = ("none", "moderate", "heavy")
+_ANY_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?([+-]\d{2}:\d{2})")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# What the database columns hold; longer text is refused rather than cut.
+_MAX_LENGTH = {"record_number": 64, "family_name": 200, "given_name": 200, "referring_clinician": 200,
+               "examiner": 200}
+# The deepest a valid record nests is six levels; anything far deeper is not a record.
+_MAX_DEPTH = 64
+# A JSON string that holds an escaped UTF-16 surrogate, which may be alone (not valid Unicode).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A bare NaN or Infinity (Python's json reads them; JSON has no such thing), skipping strings.
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 class RecordError(ValueError):
@@ -65,8 +79,55 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
     return obj
 
 
+class _NotJsonConstant(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
+    raise _NotJsonConstant(name)
+
+
+def _line_and_column(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line} column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def _constant_position(text: str) -> str:
+    for match in _CONSTANT.finditer(text):
+        if match.group(1):
+            return f"{match.group(1)} is not allowed in JSON at {_line_and_column(text, match.start(1))}"
+    return "NaN or Infinity is not allowed in JSON"  # pragma: no cover - the parser found one
+
+
+def _first_unpaired_surrogate(document: Any) -> str | None:
+    """The path of the first key or string holding a lone surrogate, which no file may store."""
+    pending: list[tuple[str, Any]] = [("$", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if _has_lone_surrogate(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                step = _step(path, key)
+                if _has_lone_surrogate(key):
+                    return path
+                pending.append((step, item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", item) for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def _step(path: str, key: str) -> str:
+    return key if path == "$" else f"{path}.{key}"
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def medication_ids() -> tuple[str, ...]:
@@ -77,25 +138,37 @@ def medication_ids() -> tuple[str, ...]:
 # ---------------------------------------------------------------- reading
 
 
-def read_exam_record(text: str, clinic_zone: tzinfo | None = None, today: date | None = None) -> ExamRecord:
+def read_exam_record(text: str, clinic_zone: tzinfo | None = None, now: datetime | None = None) -> ExamRecord:
     """Parse and validate one record file. Raises `RecordError` naming the first problem.
 
-    `clinic_zone` places times written without an offset (default: this machine's zone);
-    `today` is for the "birth in the future" check (default: the date now).
+    `clinic_zone` places times written without an offset (default: this machine's zone); `now`
+    is the workstation's clock, for the checks of plausible times (default: the time now).
     """
+    return _Reader(clinic_zone, now or datetime.now(UTC)).record(parse_json(text))
+
+
+def parse_json(text: str) -> Any:
+    """The JSON document; RecordError at `$` with the line and column of what is not JSON."""
     try:
         document = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise RecordError("$", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    except ValueError as error:
-        raise RecordError("$", f"not valid JSON: {error}") from None
-    return _Reader(clinic_zone, today or date.today()).record(document)
+    except _NotJsonConstant:
+        raise RecordError("$", f"not JSON: {_constant_position(text)}") from None
+    except RecursionError:
+        raise RecordError("$", "not an exam record: nested far too deeply") from None
+    if _SURROGATE_ESCAPE.search(text) or _has_lone_surrogate(text):
+        path = _first_unpaired_surrogate(document)
+        if path is not None:
+            raise RecordError(path, "holds an escaped lone surrogate (\\uD800–\\uDFFF), which is not text")
+    return document
 
 
 class _Reader:
-    def __init__(self, clinic_zone: tzinfo | None, today: date) -> None:
+    def __init__(self, clinic_zone: tzinfo | None, now: datetime) -> None:
         self._zone = clinic_zone
-        self._today = today
+        self._now = now
+        self._today = now.astimezone().date()
         self._path: list[str] = []
         self._vocab = vocabulary()
 
@@ -112,8 +185,13 @@ class _Reader:
     def _where(self, step: str | None = None) -> str:
         path = "$"
         for part in [*self._path, *([step] if step is not None else [])]:
-            path = f"{path}{part}" if part.startswith("[") else f"{path}.{part}"
-        return path.removeprefix("$.") if path != "$" else path
+            if part.startswith("["):
+                path = f"{path}{part}"
+            elif _PLAIN_KEY.fullmatch(part):
+                path = f"{path}.{part}"
+            else:  # a key as the file wrote it, escaped so that the message stays one printable line
+                path = f"{path}[{json.dumps(part)}]"
+        return path.removeprefix("$.") if path.startswith("$.") else path
 
     def _fail(self, problem: str, step: str | None = None) -> RecordError:
         return RecordError(self._where(step), problem)
@@ -135,6 +213,8 @@ class _Reader:
     def _string(self, value: Any, what: str = "a string") -> str:
         if not isinstance(value, str):
             raise self._fail(f"{_show(value)} is not {what}")
+        if "\x00" in value:
+            raise self._fail("holds a NUL character, which is not text")
         return value
 
     def _optional_text(self, obj: _Object, key: str) -> str | None:
@@ -142,7 +222,11 @@ class _Reader:
         if value is None:
             return None
         with self._at(key):
-            return self._string(value)
+            text = self._string(value)
+            longest = _MAX_LENGTH.get(key)
+            if longest is not None and len(text) > longest:
+                raise self._fail(f"is {len(text)} characters long (at most {longest})")
+            return text
 
     def _choice(self, value: Any, choices: tuple[str, ...], what: str) -> str:
         if not isinstance(value, str) or value not in choices:
@@ -167,15 +251,18 @@ class _Reader:
             raise self._fail(f"{_show(value)} is not true or false")
         return value
 
-    def _integer(self, value: Any, low: int, high: int | None, what: str) -> int:
+    def _integer(self, value: Any, low: int, high: int, what: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._fail(f"{_show(value)} is not {what} (a whole number)")
-        if value < low or (high is not None and value > high):
-            upper = f" to {high}" if high is not None else " or more"
-            raise self._fail(f"{value} is out of range for {what} ({low}{upper})")
+        if value < low or value > high:
+            raise self._fail(f"{_show(value)} is out of range for {what} ({low} to {high})")
         return value
 
     def _time(self, value: Any) -> datetime:
+        offset = _ANY_OFFSET.fullmatch(value) if isinstance(value, str) else None
+        if offset is not None and not _TIME.fullmatch(value):
+            raise self._fail(f"{_show(value)}: the offset {offset.group(1)} is not ±HH:MM with HH at most 14 "
+                             "and MM at most 59")
         if not isinstance(value, str) or not _TIME.fullmatch(value):
             raise self._fail(f"{_show(value)} is not a time (YYYY-MM-DDTHH:MM[:SS] with optional Z or ±HH:MM)")
         try:
@@ -183,7 +270,10 @@ class _Reader:
         except ValueError:
             raise self._fail(f"{_show(value)} is not a valid time") from None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self._zone) if self._zone is not None else moment.astimezone()
+            try:
+                moment = moment.replace(tzinfo=self._zone) if self._zone is not None else moment.astimezone()
+            except (OverflowError, ValueError):  # years 1 and 9999 have no local time on every clock
+                raise self._fail(f"{_show(value)} is not a plausible time") from None
         return moment
 
     def _date(self, value: Any) -> date:
@@ -256,12 +346,16 @@ class _Reader:
             record_number = self._string(obj["record_number"])
             if not record_number.strip():
                 raise self._fail("is blank (a record number is required)")
+            if len(record_number.strip()) > _MAX_LENGTH["record_number"]:
+                raise self._fail(f"is {len(record_number.strip())} characters long "
+                                 f"(at most {_MAX_LENGTH['record_number']})")
         birth_date = None
         if obj.get("birth_date") is not None:
             with self._at("birth_date"):
                 birth_date = self._date(obj["birth_date"])
-                if birth_date > self._today:
-                    raise self._fail(f"{birth_date.isoformat()} is in the future")
+                problem = birth_date_problem(birth_date, self._today)
+                if problem is not None:
+                    raise self._fail(problem)
         sex = None
         if obj.get("sex") is not None:
             with self._at("sex"):
@@ -283,16 +377,16 @@ class _Reader:
             raise self._fail("required key missing", "examined_at")
         with self._at("examined_at"):
             examined_at = self._time(obj["examined_at"])
-            if patient.birth_date and examined_at.date() < patient.birth_date:
-                raise self._fail(f"{_show(obj['examined_at'])} is before the patient's birth date")
+            problem = examined_at_problem(examined_at, self._now, patient.birth_date)
+            if problem is not None:
+                raise self._fail(problem)
         visit = Visit(examined_at=examined_at, examiner=self._optional_text(obj, "examiner"))
         if obj.get("weakness_onset") is not None:
             with self._at("weakness_onset"):
                 onset = self._time(obj["weakness_onset"])
-                if onset > examined_at:
-                    raise self._fail(f"{_show(obj['weakness_onset'])} is after the examination")
-                if patient.birth_date and onset.date() < patient.birth_date:
-                    raise self._fail(f"{_show(obj['weakness_onset'])} is before the patient's birth date")
+                problem = onset_problem(onset, examined_at, patient.birth_date)
+                if problem is not None:
+                    raise self._fail(problem)
             visit.weakness_onset = onset
         for key in obj:
             if obj[key] is None or key in ("examined_at", "examiner", "weakness_onset"):
@@ -324,8 +418,9 @@ class _Reader:
                 value, lambda v: self._choice(v, vocab.plantar_responses, "a plantar response"),
                 "plantar response")
         elif key == "ankle_clonus_beats":
+            beats = limits().clonus_beats
             visit.ankle_clonus_beats = self._sided(
-                value, lambda v: self._integer(v, 0, None, "clonus beats"), "clonus beats")
+                value, lambda v: self._integer(v, beats.low, beats.high, "clonus beats"), "clonus beats")
         elif key == "tension_signs":
             visit.tension_signs = self._items(
                 value, tuple(t.id for t in vocab.tension_signs), "tension sign", self._tension_sign)
@@ -337,6 +432,8 @@ class _Reader:
             setattr(visit, key, self._choice(value, vocab.anal_results, f"a {key.upper()} answer"))
         elif key == "notes":
             visit.notes = self._string(value)
+        elif key == "incomplete_reason":
+            visit.incomplete_reason = self._string(value).strip() or None
         elif key == "history":
             visit.history = self._history(value)
 
@@ -359,7 +456,8 @@ class _Reader:
         angle = None
         if obj.get("angle") is not None:
             with self._at("angle"):
-                angle = self._integer(obj["angle"], 0, 90, "an angle in degrees")
+                degrees = limits().tension_sign_angle
+                angle = self._integer(obj["angle"], degrees.low, degrees.high, "an angle in degrees")
         return TensionSign(result, angle)
 
     def _history(self, value: Any) -> History:
@@ -433,7 +531,7 @@ def visit_document(visit: Visit) -> dict[str, Any]:
             sign: {side: _tension_document(t) for side, t in sides.items()}
             for sign, sides in visit.tension_signs.items() if sides
         }
-    for key in ("vac", "dap", "notes"):
+    for key in ("vac", "dap", "notes", "incomplete_reason"):
         if getattr(visit, key) is not None:
             doc[key] = getattr(visit, key)
     if visit.history is not None:

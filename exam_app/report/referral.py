@@ -390,6 +390,9 @@ class _Letter:
         if self.options.findings == ABNORMAL:
             intro += " Only abnormal findings are listed."
         flow: list[Flowable] = [_section(title), para(text(intro), "small")]
+        if content.visit.incomplete_reason:
+            flow.append(para(coloured(bold(text(f"Incomplete examination: {content.visit.incomplete_reason}")),
+                                      URGENCY_COLOURS["same_day"]), spaceBefore=3))
         flow += findings.history_section(context)
         flow += findings.motor_section(context)
         flow += findings.sensory_section(context)
@@ -500,11 +503,14 @@ class _Letter:
                 what = label("investigations", investigation.id)
                 if investigation.detail:
                     what += f" — {investigation.detail}"
+                results = []
                 if investigation.result:
                     when = f" ({self.at(investigation.result_at)})" if investigation.result_at else ""
-                    result = text(investigation.result + when)
-                else:
-                    result = coloured(text("requested, no result yet"), MUTED)
+                    results.append(text(investigation.result + when))
+                for added in (a for a in note.addenda if a.investigation == investigation.id):
+                    by = coloured(text(f"(added {self.at(added.added_at)} by {added.added_by})"), MUTED)
+                    results.append(f"{text(added.result)} {by}")
+                result = "<br/>".join(results) or coloured(text("requested, no result yet"), MUTED)
                 rows.append([para(text(what), "cell"), para(result, "cell")])
             table = Table([[para(text(h), "cell_head") for h in ("Investigation", "Result")], *rows],
                           colWidths=[200, WIDTH - 200], hAlign="LEFT", repeatRows=1)

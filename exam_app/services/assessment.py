@@ -10,6 +10,7 @@ from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext
 from exam_app.services.visits import earlier_visits, stored_visits
+from exam_app.store.repository import SIGNED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class VisitRow:
     status: str
     examiner: str | None
     assessment: VisitAssessment | None  # None for a draft (not assessed until signed)
+    incomplete_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,11 @@ class PatientOverview:
 def patient_overview(ctx: AppContext, record_number: str, now: datetime | None = None) -> PatientOverview:
     """The patient, every visit (drafts too) and the engine's summary of each signed visit."""
     stored = stored_visits(ctx, record_number)
-    signed = [v for v in stored.visits if v.status != "draft"]
+    signed = [v for v in stored.visits if v.status in SIGNED_STATUSES]
     assessments = assess_visits([v.visit for v in signed], ctx.window_days)
     by_id = {v.visit_id: a for v, a in zip(signed, assessments, strict=True)}
-    rows = [VisitRow(v.visit_id, v.visit.examined_at, v.status, v.visit.examiner, by_id.get(v.visit_id))
+    rows = [VisitRow(v.visit_id, v.visit.examined_at, v.status, v.visit.examiner, by_id.get(v.visit_id),
+                     v.visit.incomplete_reason)
             for v in reversed(stored.visits)]
     window = None
     if assessments:

@@ -18,8 +18,6 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import select
-
 from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.compare import (
     ANAL,
@@ -49,8 +47,7 @@ from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.scores import Score
 from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
 from exam_app.clinical.window import WindowStatus, window_status
-from exam_app.services.context import AppContext, NotFound
-from exam_app.store import models
+from exam_app.services.context import AppContext, require_patient
 from exam_app.store.records import patient_from_row, read_signed_visits
 
 # modality -> level -> side -> score, as the dermatome body chart takes it
@@ -73,6 +70,7 @@ class ComparisonColumn:
     changes: tuple[str, ...]  # what worsened, as findings ("left great-toe extension 4 → 2 (...)")
     lems: tuple[Score, Score]  # left, right
     sensory: SensoryMap  # the visit's light touch and pin prick, for the dermatome map
+    incomplete_reason: str | None = None  # signed as incomplete: why
 
     @property
     def progression_within_window(self) -> bool:
@@ -202,6 +200,7 @@ def _column(visit_id: int, status: str, assessment: VisitAssessment) -> Comparis
         changes=tuple(change.finding for change in assessment.worsening.changes),
         lems=(assessment.lems.left, assessment.lems.right),
         sensory={LIGHT_TOUCH: visit.light_touch, PIN_PRICK: visit.pin_prick},
+        incomplete_reason=visit.incomplete_reason,
     )
 
 
@@ -291,7 +290,5 @@ def _numeric(minimum: int, maximum: int) -> RowScale:
 def _signed_visits(ctx: AppContext, record_number: str) -> tuple[Patient, list[tuple[int, str, Visit]]]:
     """The patient and their signed visits (id, status, findings), oldest first."""
     with ctx.db.session() as session:
-        patient_row = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
-        if patient_row is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
+        patient_row = require_patient(session, record_number)
         return patient_from_row(patient_row), read_signed_visits(session, patient_row.id)

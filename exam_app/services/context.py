@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from exam_app.clinical.vocabulary import rule_tables
 from exam_app.paths import resource_path
 from exam_app.store import migrate, models
 from exam_app.store.database import Database, database_url, open_database
+from exam_app.store.repository import patient_by_record_number
 
 SYSTEM_USER = "system"
 
@@ -37,6 +39,14 @@ class NotPermitted(ServiceError):
 
 class NotFound(InvalidInput):
     """What was asked for does not exist (a record number, a visit)."""
+
+
+def require_patient(session: Session, record_number: str, with_visits: bool = False) -> models.Patient:
+    """The patient of that record number (ignoring case and surrounding spaces); NotFound otherwise."""
+    row = patient_by_record_number(session, record_number, with_visits)
+    if row is None:
+        raise NotFound(f"no patient with record number {record_number.strip()!r}")
+    return row
 
 
 @dataclass(frozen=True)

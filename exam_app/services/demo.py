@@ -24,9 +24,9 @@ from exam_app.store import models
 from exam_app.store.records import set_patient_fields, set_visit_fields
 
 DEMO_USERS = (
-    ("pt.smith", "Sam Smith (physiotherapist)", "physiotherapist"),
+    ("pt.smith", "Sam Smith", "physiotherapist"),
     ("dr.jones", "Dr Alex Jones", "doctor"),
-    ("fd.lee", "Robin Lee (front desk)", "front_desk"),
+    ("fd.lee", "Robin Lee", "front_desk"),
     ("admin", "Clinic administrator", "admin"),
 )
 

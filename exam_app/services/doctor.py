@@ -12,7 +12,8 @@ from exam_app.clinical.doctor import DoctorNote, doctor_vocabulary, plans_surger
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.services.patients import EditConflict
 from exam_app.store import models
-from exam_app.store.records import doctor_note_from_row, set_doctor_note_fields, visit_from_row
+from exam_app.store.records import set_doctor_note_fields, visit_from_row
+from exam_app.store.repository import audit, stored_doctor_note
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,10 @@ def open_note(ctx: AppContext, visit_id: int) -> OpenNote:
         visit = session.get(models.Visit, visit_id)
         if visit is None:
             raise NotFound(f"visit {visit_id} does not exist")
-        row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == visit_id))
-        if row is None:
+        stored = stored_doctor_note(session, visit_id)
+        if stored is None:
             return OpenNote(visit_id, DoctorNote(), "new", None, ())
-        signer = session.get(models.User, row.signed_by_id) if row.signed_by_id else None
-        note = doctor_note_from_row(row, signer.display_name if signer else None)
+        row, note = stored
     return OpenNote(visit_id, note, row.status, row.version, note_warnings(ctx, visit_id, note))
 
 
@@ -99,10 +99,27 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
                 row.signed_by_id = ctx.user.id
                 row.signed_at = datetime.now(UTC)
             session.flush()
-            session.add(models.AuditEvent(
-                user_id=ctx.user.id, action="doctor_note_signed" if sign else "doctor_note_saved",
-                entity="visit", entity_id=str(visit_id),
-                detail={"plans": list(note.plans), "surgical_consent": note.surgical_consent}))
+            audit(session, ctx.user.id, "doctor_note_signed" if sign else "doctor_note_saved", "visit", visit_id,
+                  {"plans": list(note.plans), "surgical_consent": note.surgical_consent})
             return row.version
     except StaleDataError:
         raise EditConflict("the doctor's note was saved on another workstation since you opened it") from None
+
+
+def add_investigation_result(ctx: AppContext, visit_id: int, investigation: str, result: str) -> None:
+    """Add the result of a requested investigation to a signed note, as an addendum with who and when
+    (the signed note itself is never changed)."""
+    ctx.require("doctor_note")
+    if not result.strip():
+        raise InvalidInput("result: write the result to add")
+    with ctx.db.session() as session:
+        stored = stored_doctor_note(session, visit_id)
+        if stored is None or stored[0].status != "signed":
+            raise ServiceError("the doctor's note is not signed yet: write the result in the note itself")
+        requested = {i.id for i in stored[1].investigations}
+        if investigation not in requested:
+            raise InvalidInput(f"investigation: {investigation!r} was not requested in this note")
+        session.add(models.DoctorNoteAddendum(visit_id=visit_id, investigation=investigation, result=result.strip(),
+                                              added_by_id=ctx.user.id))
+        audit(session, ctx.user.id, "investigation_result_added", "visit", visit_id,
+              {"investigation": investigation, "result": result.strip()})

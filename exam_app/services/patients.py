@@ -10,11 +10,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from exam_app.clinical.plausibility import birth_date_problem
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
-from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
+from exam_app.services.context import AppContext, InvalidInput, ServiceError, require_patient
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, search_key, set_patient_fields
+from exam_app.store.repository import audit, patient_by_record_number
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 _END = "\uffff"  # above every character a folded key holds: key >= t AND key < t + _END is a prefix match
@@ -98,10 +100,7 @@ def get_patient(ctx: AppContext, record_number: str) -> tuple[Patient, int]:
 
 
 def _row(session: Session, record_number: str) -> models.Patient:
-    row = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
-    if row is None:
-        raise NotFound(f"no patient with record number {record_number!r}")
-    return row
+    return require_patient(session, record_number)
 
 
 def check_patient(patient: Patient, today: date | None = None) -> Patient:
@@ -120,8 +119,14 @@ def check_patient(patient: Patient, today: date | None = None) -> Patient:
         raise InvalidInput("record number: at most 64 characters")
     if not trimmed.family_name and not trimmed.given_name:
         raise InvalidInput("name: give a family name or a given name")
-    if trimmed.birth_date is not None and trimmed.birth_date > (today or date.today()):
-        raise InvalidInput(f"birth date: {trimmed.birth_date.isoformat()} is in the future")
+    for label, text in (("family name", trimmed.family_name), ("given name", trimmed.given_name),
+                        ("referring clinician", trimmed.referring_clinician)):
+        if text is not None and len(text) > 200:
+            raise InvalidInput(f"{label}: at most 200 characters")
+    if trimmed.birth_date is not None:
+        problem = birth_date_problem(trimmed.birth_date, today or date.today())
+        if problem is not None:
+            raise InvalidInput(f"birth date: {problem}")
     if trimmed.sex is not None and trimmed.sex not in vocabulary().sexes:
         raise InvalidInput(f"sex: {trimmed.sex!r} is not one of {', '.join(vocabulary().sexes)}")
     return trimmed
@@ -131,16 +136,22 @@ def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
     ctx.require("register_patient")
     patient = check_patient(patient)
     with ctx.db.session() as session:
-        taken = session.scalar(select(models.Patient.id).where(models.Patient.record_number == patient.record_number))
-        if taken is not None:
-            raise InvalidInput(f"record number: {patient.record_number!r} belongs to another patient")
+        _refuse_taken(session, patient.record_number)
         row = models.Patient()
         set_patient_fields(row, patient)
         session.add(row)
         session.flush()
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="patient_registered", entity="patient",
-                                      entity_id=patient.record_number))
+        audit(session, ctx.user.id, "patient_registered", "patient", patient.record_number)
         return _summary(row, 0, None)
+
+
+def _refuse_taken(session: Session, record_number: str, own_id: int | None = None) -> None:
+    """InvalidInput if another patient holds the record number (ignoring case and spaces)."""
+    taken = patient_by_record_number(session, record_number)
+    if taken is not None and taken.id != own_id:
+        same = "" if taken.record_number == record_number else f" (as {taken.record_number!r})"
+        raise InvalidInput(f"record number: {record_number!r} belongs to another patient{same}: "
+                           f"{taken.family_name or ''}, {taken.given_name or ''}".rstrip(", "))
 
 
 def update_patient(ctx: AppContext, record_number: str, patient: Patient, version: int) -> PatientSummary:
@@ -152,17 +163,12 @@ def update_patient(ctx: AppContext, record_number: str, patient: Patient, versio
             row = _row(session, record_number)
             if row.version != version:
                 raise EditConflict(_conflict_message(patient_from_row(row)))
-            if patient.record_number != record_number:
-                taken = session.scalar(
-                    select(models.Patient.id).where(models.Patient.record_number == patient.record_number))
-                if taken is not None:
-                    raise InvalidInput(f"record number: {patient.record_number!r} belongs to another patient")
+            _refuse_taken(session, patient.record_number, own_id=row.id)
             before = patient_from_row(row)
             set_patient_fields(row, patient)
             session.flush()
-            session.add(models.AuditEvent(
-                user_id=ctx.user.id, action="patient_edited", entity="patient", entity_id=patient.record_number,
-                detail={"changed": _changed_fields(before, patient)}))
+            audit(session, ctx.user.id, "patient_edited", "patient", patient.record_number,
+                  {"changed": _changed_fields(before, patient)})
             return _summary(row, None, None)
     except StaleDataError:
         raise EditConflict(_conflict_message(get_patient(ctx, record_number)[0])) from None

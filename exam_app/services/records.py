@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from exam_app.clinical.record import ExamRecord, Visit
+from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import RecordError, read_exam_record, visit_document
-from exam_app.services.context import AppContext, InvalidInput, NotFound
+from exam_app.services.context import AppContext, InvalidInput, require_patient
+from exam_app.services.visits import check_visit
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
-from exam_app.store.records import record_from_rows, set_patient_fields, set_visit_fields, visit_from_row
+from exam_app.store.records import (
+    patient_from_row,
+    record_from_rows,
+    set_patient_fields,
+    set_visit_fields,
+    visit_from_row,
+)
+from exam_app.store.repository import audit, patient_by_record_number, signed_visits
 
 
 @dataclass(frozen=True)
@@ -29,17 +35,28 @@ class ImportResult:
 def read_record_file(path: Path) -> ExamRecord:
     """Read and validate a record file; InvalidInput names the file and the first problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a folder, not a record file") from None
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: $: not UTF-8 text at {_line_and_column(data, error.start)} "
+                           f"(byte {error.start})") from None
     try:
         return read_exam_record(text)
     except RecordError as error:
         raise InvalidInput(f"{path}: {error}") from None
+
+
+def _line_and_column(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return f"line {line} column {offset - line_start + 1}"
 
 
 def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportResult:
@@ -50,15 +67,21 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
     ctx.require("import")
     now = datetime.now(UTC)
     with ctx.db.session() as session:
-        patient = _patient_row(session, record.patient.record_number)
+        patient = patient_by_record_number(session, record.patient.record_number, with_visits=True)
         created = patient is None
         if patient is None:
             patient = models.Patient()
             set_patient_fields(patient, record.patient)
             session.add(patient)
+        else:
+            _check_same_patient(patient_from_row(patient), record.patient, source)
         stored = {v.examined_at: v for v in patient.visits}
         added = already = 0
         for index, visit in enumerate(record.visits):
+            try:
+                check_visit(visit, patient.birth_date)  # the stored birth date, if the file gives none
+            except InvalidInput as error:
+                raise InvalidInput(f"{source}: visits[{index}]: {error}") from None
             existing = stored.get(visit.examined_at)
             if existing is not None:
                 if _same_visit(visit_from_row(existing), visit):
@@ -75,10 +98,36 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
         session.flush()
         if added:
             refresh_status(session, patient, ctx.window_days)
-        session.add(models.AuditEvent(
-            user_id=ctx.user.id, action="record_imported", entity="patient", entity_id=patient.record_number,
-            detail={"source": source, "patient_created": created, "visits_added": added}))
-    return ImportResult(record.patient.record_number, created, added, already)
+        audit(session, ctx.user.id, "record_imported", "patient", patient.record_number,
+              {"source": source, "patient_created": created, "visits_added": added})
+        return ImportResult(patient.record_number, created, added, already)
+
+
+def _check_same_patient(stored: Patient, given: Patient, source: str) -> None:
+    """InvalidInput (both identities named) when the file's patient is not the stored one.
+
+    A name or birth date the file leaves out is no conflict; one it gives must match, ignoring
+    case, accents' composition and spacing.
+    """
+    differs = [label for label, a, b in (("family name", stored.family_name, given.family_name),
+                                          ("given name", stored.given_name, given.given_name),
+                                          ("birth date", stored.birth_date, given.birth_date))
+               if a is not None and b is not None and _identity_key(a) != _identity_key(b)]
+    if differs:
+        raise InvalidInput(
+            f"{source}: patient: the record number {given.record_number.strip()!r} belongs to {_identity(stored)} "
+            f"in the database, but the file names {_identity(given)} ({' and '.join(differs)} "
+            f"{'differ' if len(differs) > 1 else 'differs'}); nothing was imported")
+
+
+def _identity_key(value: object) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(value)).casefold().split())
+
+
+def _identity(patient: Patient) -> str:
+    name = ", ".join(n for n in (patient.family_name, patient.given_name) if n) or "no name"
+    born = f"born {patient.birth_date.isoformat()}" if patient.birth_date else "birth date not given"
+    return f"{name} ({born})"
 
 
 def import_file(ctx: AppContext, path: Path) -> ImportResult:
@@ -97,20 +146,9 @@ def _comparable(visit: Visit) -> dict[str, Any]:
     return doc
 
 
-def _patient_row(session: Session, record_number: str) -> models.Patient | None:
-    return session.scalar(
-        select(models.Patient)
-        .where(models.Patient.record_number == record_number)
-        .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings))
-    )
-
-
 def load_record(ctx: AppContext, record_number: str, include_drafts: bool = False) -> ExamRecord:
     """One patient's record as stored (signed and amended visits; drafts only if asked)."""
     with ctx.db.session() as session:
-        patient = _patient_row(session, record_number)
-        if patient is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
-        visits = [v for v in patient.visits if include_drafts or v.status != "draft"]
-        return record_from_rows(patient, visits)
+        patient = require_patient(session, record_number, with_visits=True)
+        return record_from_rows(patient, patient.visits if include_drafts else signed_visits(patient))
 

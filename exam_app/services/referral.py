@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.window import window_status
@@ -20,9 +20,10 @@ from exam_app.report.referral import (
     ReferralOptions,
     render_referral,
 )
-from exam_app.services.context import AppContext, InvalidInput, NotFound
+from exam_app.services.context import AppContext, InvalidInput, NotFound, require_patient
 from exam_app.store import models
-from exam_app.store.records import doctor_note_from_row, patient_from_row, visit_from_row
+from exam_app.store.records import patient_from_row, visit_from_row
+from exam_app.store.repository import stored_doctor_note
 
 LETTERHEAD_SETTING = "letterhead"
 DEFAULT_RECIPIENT = "The on-call spinal team"
@@ -69,12 +70,7 @@ def set_letterhead(ctx: AppContext, head: Letterhead) -> None:
 
 
 def _patient_with_visits(session: Session, record_number: str) -> models.Patient:
-    patient = session.scalar(
-        select(models.Patient).where(models.Patient.record_number == record_number)
-        .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
-    if patient is None:
-        raise NotFound(f"no patient with record number {record_number!r}")
-    return patient
+    return require_patient(session, record_number, with_visits=True)
 
 
 def _display_name(session: Session, user_id: int | None, fallback: str | None = None) -> str | None:
@@ -113,9 +109,8 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
         visits = [visit_from_row(v) for v in upto]
         assessments = assess_visits(visits, ctx.window_days)
         assessment = assessments[-1]
-        note_row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == chosen.id))
-        doctor = (doctor_note_from_row(note_row, _display_name(session, note_row.signed_by_id))
-                  if note_row is not None else None)
+        stored_note = stored_doctor_note(session, chosen.id)
+        doctor = stored_note[1] if stored_note is not None else None
         return ReferralContent(
             letterhead=letterhead(ctx),
             issued_at=issued_at,

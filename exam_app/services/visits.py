@@ -7,24 +7,27 @@ since the last autosave, and the next start offers them back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from exam_app.clinical.completeness import has_findings, missing_items, unanswered_red_flags
+from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
-from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
+from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.services.patients import EditConflict
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
+from exam_app.store.repository import audit, signed_visits
 
 
 @dataclass(frozen=True)
 class OpenVisit:
-    """A visit opened for editing: its id, the version to save against, and its findings."""
+    """A visit opened for editing: its id, the version to save against, its patient and findings."""
 
     visit_id: int
     record_number: str
@@ -32,6 +35,7 @@ class OpenVisit:
     status: str
     version: int
     visit: Visit
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,21 +63,36 @@ def _visit_row(session: Session, visit_id: int) -> models.Visit:
 def _open(row: models.Visit) -> OpenVisit:
     patient = patient_from_row(row.patient)
     name = ", ".join(n for n in (patient.family_name, patient.given_name) if n) or patient.record_number
-    return OpenVisit(row.id, patient.record_number, name, row.status, row.version, visit_from_row(row))
+    return OpenVisit(row.id, patient.record_number, name, row.status, row.version, visit_from_row(row),
+                     patient.birth_date)
 
 
-# Workstations' clocks disagree by a little; an examination a few minutes "ahead" is not an error.
-_CLOCK_GRACE = timedelta(minutes=5)
-
-
-def check_visit(visit: Visit) -> None:
+def check_visit(visit: Visit, born: date | None = None, now: datetime | None = None) -> None:
     """InvalidInput naming the first impossible time of a visit being recorded."""
-    if visit.examined_at.tzinfo is None:
-        raise InvalidInput("examined at: the time must carry its time zone")
-    if visit.weakness_onset is not None and visit.weakness_onset > visit.examined_at:
-        raise InvalidInput("weakness onset: after the examination time")
-    if visit.examined_at > _now() + _CLOCK_GRACE:
-        raise InvalidInput("examined at: in the future")
+    problem = examined_at_problem(visit.examined_at, now or _now(), born)
+    if problem is not None:
+        raise InvalidInput(f"examined at: {problem}")
+    if visit.weakness_onset is not None:
+        problem = onset_problem(visit.weakness_onset, visit.examined_at, born)
+        if problem is not None:
+            raise InvalidInput(f"onset of the weakness: {problem}")
+
+
+def check_signable(visit: Visit, born: date | None) -> None:
+    """InvalidInput unless the visit may be signed: plausible times, every red-flag question answered,
+    and every item recorded (as a value or NT) unless it is signed as incomplete with a reason."""
+    check_visit(visit, born)
+    unanswered = unanswered_red_flags(visit)
+    if unanswered:
+        raise InvalidInput(f"red flags: answer every red-flag question before signing ({len(unanswered)} "
+                           "unanswered)")
+    if visit.incomplete_reason is not None and not visit.incomplete_reason.strip():
+        raise InvalidInput("incomplete: say why the examination could not be completed")
+    missing = missing_items(visit)
+    if missing and visit.incomplete_reason is None:
+        raise InvalidInput(
+            f"the examination is not complete: {len(missing)} items not recorded (first: {missing[0].label}); "
+            "record them (NT when not testable), or sign it as incomplete with the reason")
 
 
 def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
@@ -81,20 +100,18 @@ def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | Non
     ctx.require("record_visit")
     moment = (examined_at or _now()).replace(microsecond=0)
     with ctx.db.session() as session:
-        patient = session.scalar(select(models.Patient).where(models.Patient.record_number == record_number))
-        if patient is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
+        patient = require_patient(session, record_number)
         clash = session.scalar(select(models.Visit.id).where(
             models.Visit.patient_id == patient.id, models.Visit.examined_at == moment))
         if clash is not None:
-            raise InvalidInput(f"examined at: {record_number} already has a visit at {moment.isoformat()}")
+            raise InvalidInput(f"examined at: {patient.record_number} already has a visit at {moment.isoformat()}")
         visit = Visit(examined_at=moment, examiner=ctx.user.username, asked=frozenset({"symptoms", "red_flags"}))
+        check_visit(visit, patient.birth_date)
         row = models.Visit(patient=patient, status="draft", created_by_id=ctx.user.id)
         set_visit_fields(row, visit)
         session.add(row)
         session.flush()
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="visit_started", entity="visit",
-                                      entity_id=str(row.id), detail={"patient": record_number}))
+        audit(session, ctx.user.id, "visit_started", "visit", row.id, {"patient": patient.record_number})
         return _open(row)
 
 
@@ -131,22 +148,26 @@ def _conflict(visit_id: int) -> str:
 
 
 def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
-    """Save and sign: the visit becomes read-only. Returns the new version."""
+    """Save and sign: the visit becomes read-only. Returns the new version.
+
+    Refused (InvalidInput, nothing saved) unless every red-flag question is answered and every item
+    is recorded, or the visit carries the reason it is incomplete (`visit.incomplete_reason`).
+    """
     ctx.require("record_visit")
     try:
         with ctx.db.session() as session:
             row = _visit_row(session, visit_id)
             _check_editable(row, version)
-            check_visit(visit)
+            check_signable(visit, row.patient.birth_date)
             set_visit_fields(row, visit)
             row.status = "signed"
             row.signed_by_id = ctx.user.id
             row.signed_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
-            session.add(models.AuditEvent(
-                user_id=ctx.user.id, action="visit_signed", entity="visit", entity_id=str(row.id),
-                detail={"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat()}))
+            audit(session, ctx.user.id, "visit_signed", "visit", row.id,
+                  {"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat(),
+                   "incomplete_reason": visit.incomplete_reason})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None
@@ -164,7 +185,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
                 raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
             if row.version != version:
                 raise EditConflict(_conflict(visit_id))
-            check_visit(visit)
+            check_signable(visit, row.patient.birth_date)
             previous = visit_document(visit_from_row(row))
             row.amendments.append(models.VisitAmendment(
                 amended_by_id=ctx.user.id, reason=reason.strip(), previous=previous))
@@ -173,9 +194,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
-            session.add(models.AuditEvent(
-                user_id=ctx.user.id, action="visit_amended", entity="visit", entity_id=str(row.id),
-                detail={"reason": reason.strip()}))
+            audit(session, ctx.user.id, "visit_amended", "visit", row.id, {"reason": reason.strip()})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None
@@ -187,9 +206,23 @@ def discard_draft(ctx: AppContext, visit_id: int) -> None:
         row = _visit_row(session, visit_id)
         if row.status != "draft":
             raise ServiceError(f"visit {visit_id} is {row.status}: a signed visit is never deleted")
+        audit(session, ctx.user.id, "draft_discarded", "visit", visit_id,
+              {"patient": row.patient.record_number, "examined_at": row.examined_at.isoformat(),
+               "had_findings": has_findings(visit_from_row(row))})
         session.delete(row)
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="draft_discarded", entity="visit",
-                                      entity_id=str(visit_id)))
+
+
+def close_draft(ctx: AppContext, visit_id: int) -> bool:
+    """The examiner leaves a draft: one with nothing recorded is not kept. True if it was removed."""
+    with ctx.db.session() as session:
+        row = session.get(models.Visit, visit_id)
+        if row is None or row.status != "draft" or has_findings(visit_from_row(row)):
+            return False
+        audit(session, ctx.user.id, "draft_discarded", "visit", visit_id,
+              {"patient": row.patient.record_number, "examined_at": row.examined_at.isoformat(),
+               "had_findings": False})
+        session.delete(row)
+        return True
 
 
 def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
@@ -197,11 +230,20 @@ def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
     with ctx.db.session() as session:
         rows = session.scalars(
             select(models.Visit).where(models.Visit.status == "draft", models.Visit.created_by_id == ctx.user.id)
-            .options(selectinload(models.Visit.patient))
+            .options(selectinload(models.Visit.patient), selectinload(models.Visit.findings))
             .order_by(models.Visit.updated_at.desc())).all()
+        kept = []
+        for row in rows:
+            if has_findings(visit_from_row(row)):
+                kept.append(row)
+            else:  # opened and left before anything was recorded: nothing to offer back
+                audit(session, ctx.user.id, "draft_discarded", "visit", row.id,
+                      {"patient": row.patient.record_number, "examined_at": row.examined_at.isoformat(),
+                       "had_findings": False})
+                session.delete(row)
         return [DraftSummary(r.id, r.patient.record_number, _open_name(r.patient),
                              models.in_offset(r.examined_at, r.examined_at_offset), r.updated_at.astimezone())
-                for r in rows]
+                for r in kept]
 
 
 def _open_name(row: models.Patient) -> str:
@@ -211,13 +253,8 @@ def _open_name(row: models.Patient) -> str:
 def earlier_visits(ctx: AppContext, record_number: str, before: datetime | None = None) -> ExamRecord:
     """The patient's signed (and amended) visits, optionally only those before a time."""
     with ctx.db.session() as session:
-        patient = session.scalar(
-            select(models.Patient).where(models.Patient.record_number == record_number)
-            .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
-        if patient is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
-        visits = [visit_from_row(v) for v in patient.visits
-                  if v.status != "draft" and (before is None or v.examined_at < before)]
+        patient = require_patient(session, record_number, with_visits=True)
+        visits = [visit_from_row(v) for v in signed_visits(patient) if before is None or v.examined_at < before]
         return ExamRecord(patient_from_row(patient), visits)
 
 
@@ -238,11 +275,7 @@ class StoredVisits:
 def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
     """Every visit of the patient, drafts included, with ids and statuses."""
     with ctx.db.session() as session:
-        patient = session.scalar(
-            select(models.Patient).where(models.Patient.record_number == record_number)
-            .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
-        if patient is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
+        patient = require_patient(session, record_number, with_visits=True)
         return StoredVisits(patient_from_row(patient), patient.version,
                             [StoredVisit(v.id, v.status, visit_from_row(v)) for v in patient.visits])
 

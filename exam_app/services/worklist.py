@@ -1,5 +1,6 @@
-"""The window-period worklist: patients whose window is open or who worsened in the last 14 days,
-sorted by the time left in the window.
+"""The window-period worklist: patients whose window is open, who worsened in the last 14 days, or
+whose last visit was an emergency or same-day one in that time. Emergency and same-day patients come
+first, then the least time left in the window.
 
 Each patient's latest engine answer is kept in `patient_status`, recomputed from the signed visits
 whenever they change, so the worklist is one indexed query however large the clinic.
@@ -14,10 +15,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.urgency import EMERGENCY, SAME_DAY, patient_urgency, worklist_priority
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext
 from exam_app.store import models
 from exam_app.store.records import visit_from_row
+from exam_app.store.repository import signed_visits
 
 RECENT_WORSENING = timedelta(days=14)
 
@@ -27,7 +30,8 @@ class WorklistEntry:
     record_number: str
     name: str
     last_examined_at: datetime
-    urgency: str
+    urgency: str  # the patient's: the last visit's, raised to same day by an unresolved progression
+    last_visit_urgency: str
     pattern: str
     nerve: str | None
     lems_left: str | None
@@ -40,7 +44,7 @@ class WorklistEntry:
 
 def refresh_status(session: Session, patient: models.Patient, window_days: int) -> None:
     """Recompute the patient's status row from their signed visits (in the caller's transaction)."""
-    signed = [v for v in patient.visits if v.status != "draft"]
+    signed = signed_visits(patient)
     row = session.get(models.PatientStatus, patient.id)
     if not signed:
         if row is not None:
@@ -93,11 +97,11 @@ def refresh_missing_statuses(ctx: AppContext) -> int:
 
 
 def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500) -> list[WorklistEntry]:
-    """Patients with an open window or a worsening in the last 14 days: open windows first, least
-    time left first; then closed windows, the most recent worsening first.
+    """Patients to act on: emergency and same-day first, then open windows by the least time left,
+    then closed windows by the most recent worsening.
 
-    Two range scans on indexed columns (window end; last worsening) rather than one OR, which would
-    read every patient.
+    Three range scans on indexed columns (window end; last worsening; urgency and last examination)
+    rather than one OR, which would read every patient.
     """
     moment = now or datetime.now().astimezone()
     status, patient = models.PatientStatus, models.Patient
@@ -111,25 +115,45 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500) -> 
         .where(status.last_worsened_at >= moment - RECENT_WORSENING,
                or_(status.window_ends.is_(None), status.window_ends < moment))
         .order_by(status.last_worsened_at.desc()).limit(limit))
+    recently_urgent = (
+        select(*columns).join(patient, patient.id == status.patient_id)
+        .where(status.urgency.in_((EMERGENCY, SAME_DAY)), status.last_examined_at >= moment - RECENT_WORSENING)
+        .order_by(status.last_examined_at.desc()).limit(limit))
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
-        rows = [*session.execute(open_windows).all(), *session.execute(recently_worse).all()][:limit]
-    return [_entry(row, rn, family, given, days, moment) for row, rn, family, given in rows]
+        found = {row.patient_id: (row, rn, family, given)
+                 for query in (recently_urgent, recently_worse, open_windows)
+                 for row, rn, family, given in session.execute(query).all()}
+    entries = [_entry(row, rn, family, given, days, moment) for row, rn, family, given in found.values()]
+    entries.sort(key=_order)
+    return entries[:limit]
+
+
+def _order(entry: WorklistEntry) -> tuple[int, int, float]:
+    """Emergency and same day first; then open windows, least time left first; then closed windows,
+    the most recent worsening first."""
+    left = entry.window.time_left
+    if entry.window.within and left is not None:
+        return worklist_priority(entry.urgency), 0, left.total_seconds()
+    worse = entry.last_worsened_at or entry.last_examined_at
+    return worklist_priority(entry.urgency), 1, -worse.timestamp()
 
 
 def _entry(row: models.PatientStatus, record_number: str, family: str | None, given: str | None,
            window_days: int, now: datetime) -> WorklistEntry:
     assert row.last_examined_at is not None
+    window = window_status(row.onset, row.window_days or window_days, now)
     return WorklistEntry(
         record_number=record_number,
         name=", ".join(n for n in (family, given) if n) or record_number,
         last_examined_at=row.last_examined_at,
-        urgency=row.urgency,
+        urgency=patient_urgency(row.urgency, row.progression_within_window and window.within),
+        last_visit_urgency=row.urgency,
         pattern=row.pattern,
         nerve=row.nerve,
         lems_left=row.lems_left,
         lems_right=row.lems_right,
-        window=window_status(row.onset, row.window_days or window_days, now),
+        window=window,
         last_worsened_at=row.last_worsened_at,
         progression_within_window=row.progression_within_window,
         changes=tuple(row.worsening_findings.get("changes", ())),

@@ -75,7 +75,11 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> Path | None:
     backup = None
     if db.sqlite_file is not None and _has_tables(db):
         backup = backup_sqlite(db, backup_dir or db.sqlite_file.parent, f"before-{status.head}")
-    _run(db, "upgrade", status.head)
+    try:
+        _run(db, "upgrade", status.head)
+    except Exception as error:  # the transaction is rolled back: the schema stays where it was
+        kept = f"; a copy made before is {backup}" if backup is not None else ""
+        raise DatabaseError(f"cannot upgrade the database {db.url} to schema {status.head}: {error}{kept}") from None
     return backup
 
 

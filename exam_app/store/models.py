@@ -92,7 +92,9 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_number: Mapped[str] = mapped_column(String(64), unique=True)
-    record_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # The record number folded (case, accents, surrounding spaces): unique, so that two patients never
+    # differ only by case, and every look-up by record number goes through it.
+    record_key: Mapped[str] = mapped_column(String(64), default="", unique=True)
     family_name: Mapped[str | None] = mapped_column(String(200))
     given_name: Mapped[str | None] = mapped_column(String(200))
     # Case- and accent-folded names for fast type-ahead search by prefix.
@@ -129,6 +131,7 @@ class Visit(Base):
     dap: Mapped[str | None] = mapped_column(String(8))
     notes: Mapped[str | None] = mapped_column(Text)
     history: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)  # signed as incomplete: why
     asked: Mapped[str] = mapped_column(String(64), default="")  # comma list: symptoms,red_flags
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -239,6 +242,19 @@ class DoctorNoteRow(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
 
 
+class DoctorNoteAddendum(Base):
+    """A result of a requested investigation added after the doctor's note was signed: who and when."""
+
+    __tablename__ = "doctor_note_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    investigation: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(Text)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class ReferralLetter(Base):
     """A letter as issued: what it said, the exact PDF and its hash, who issued it and when.
 
@@ -265,6 +281,8 @@ class PatientStatus(Base):
     """
 
     __tablename__ = "patient_status"
+    # Emergency and same-day patients come first on the worklist, whatever their window.
+    __table_args__ = (Index("ix_patient_status_urgency_examined", "urgency", "last_examined_at"),)
 
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
     last_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))

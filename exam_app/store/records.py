@@ -64,6 +64,7 @@ def set_visit_fields(row: models.Visit, visit: plain.Visit) -> None:
     row.vac = visit.vac
     row.dap = visit.dap
     row.notes = visit.notes
+    row.incomplete_reason = visit.incomplete_reason
     row.history = _history_document(visit.history)
     row.asked = ",".join(sorted(visit.asked))
     _merge_findings(row, findings_of(visit))
@@ -143,6 +144,7 @@ def visit_from_row(row: models.Visit) -> plain.Visit:
         vac=row.vac,
         dap=row.dap,
         notes=row.notes,
+        incomplete_reason=row.incomplete_reason,
         history=_history_from_document(row.history),
         asked=frozenset(a for a in row.asked.split(",") if a),
     )
@@ -186,19 +188,19 @@ def read_signed_visits(session: Session, patient_id: int) -> list[tuple[int, str
     history or the notes).
     """
     visit, finding = models.Visit, models.Finding
-    signed = (visit.patient_id == patient_id) & (visit.status != "draft")
+    signed = (visit.patient_id == patient_id) & (visit.status.in_(("signed", "amended")))
     connection = session.connection()
     visit_rows = connection.execute(
         select(visit.id, visit.status, visit.examined_at, visit.examined_at_offset, visit.examiner,
-               visit.weakness_onset, visit.weakness_onset_offset, visit.vac, visit.dap)
+               visit.weakness_onset, visit.weakness_onset_offset, visit.vac, visit.dap, visit.incomplete_reason)
         .where(signed).order_by(visit.examined_at))
     visits: dict[int, plain.Visit] = {}
     stored: list[tuple[int, str, plain.Visit]] = []
-    for visit_id, status, at, at_offset, examiner, onset, onset_offset, vac, dap in visit_rows:
+    for visit_id, status, at, at_offset, examiner, onset, onset_offset, vac, dap, incomplete in visit_rows:
         read = plain.Visit(
             examined_at=models.in_offset(at, at_offset), examiner=examiner,
             weakness_onset=models.in_offset(onset, onset_offset or 0) if onset is not None else None,
-            vac=vac, dap=dap)
+            vac=vac, dap=dap, incomplete_reason=incomplete)
         visits[visit_id] = read
         stored.append((visit_id, status, read))
     symptoms: dict[int, list[str]] = {i: [] for i in visits}

@@ -12,6 +12,7 @@ from exam_app.services.context import AppContext, InvalidInput, ServiceError
 from exam_app.services.doctor import open_note, save_note
 from exam_app.services.patients import EditConflict, register_patient
 from exam_app.services.visits import save_draft, sign_visit, start_visit
+from tests.records import complete
 
 PLAN = DoctorNote(level="root_compression", causes=("disc_protrusion",), impression="L4/5 disc, L5 root",
                   investigations=(Investigation("mri_lumbosacral", "urgent"),), plans=("physiotherapy",))
@@ -20,7 +21,7 @@ PLAN = DoctorNote(level="root_compression", causes=("disc_protrusion",), impress
 def signed_visit(ctx: AppContext, motor: dict[str, dict[str, str]]) -> int:
     register_patient(ctx, Patient("N-1", "Note"))
     opened = start_visit(ctx, "N-1")
-    visit = replace(opened.visit, motor=motor, red_flags_no=("stroke_signs",))
+    visit = complete(replace(opened.visit, motor=motor))
     sign_visit(ctx, opened.visit_id, visit, save_draft(ctx, opened.visit_id, visit, opened.version))
     return opened.visit_id
 

@@ -68,7 +68,7 @@ def test_the_front_desk_issues_letters(ctx: AppContext) -> None:
         assert desk is not None
         front_desk = AppContext(ctx.db, ActingUser(desk.id, desk.username, desk.display_name, desk.role))
     letter = issue_letter(front_desk, referral_content(front_desk, "D-0100002", now=NOW), referral_options())
-    assert letters_of(ctx, "D-0100002")[0].issued_by == "Robin Lee (front desk)"
+    assert letters_of(ctx, "D-0100002")[0].issued_by == "Robin Lee"
     assert letter.pdf.startswith(b"%PDF")
 
 

@@ -1,0 +1,63 @@
+"""The look-ups every use case repeats, written once: a patient by record number, their signed
+visits, and the audit record of an action."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from exam_app.clinical.doctor import Addendum, DoctorNote
+from exam_app.store import models
+from exam_app.store.records import doctor_note_from_row, search_key
+
+SIGNED_STATUSES = ("signed", "amended")
+
+
+def record_key(record_number: str) -> str:
+    """The key a record number is matched by: case, accents and surrounding spaces do not count."""
+    return search_key(record_number)
+
+
+def patient_by_record_number(session: Session, record_number: str, with_visits: bool = False) -> models.Patient | None:
+    """The patient whose record number matches (ignoring case and surrounding spaces), or None.
+
+    `with_visits` loads every visit and its findings in two more queries.
+    """
+    query = select(models.Patient).where(models.Patient.record_key == record_key(record_number))
+    if with_visits:
+        query = query.options(selectinload(models.Patient.visits).selectinload(models.Visit.findings))
+    return session.scalar(query)
+
+
+def signed_visits(patient: models.Patient) -> list[models.Visit]:
+    """The patient's signed and amended visits, in order of examination (drafts are not findings yet)."""
+    return [v for v in patient.visits if v.status in SIGNED_STATUSES]
+
+
+def audit(session: Session, user_id: int | None, action: str, entity: str, entity_id: str | int | None = None,
+          detail: dict[str, Any] | None = None) -> None:
+    """Append one event to the audit trail, in the caller's transaction."""
+    session.add(models.AuditEvent(user_id=user_id, action=action, entity=entity,
+                                  entity_id=None if entity_id is None else str(entity_id), detail=detail))
+
+
+def display_name(session: Session, user_id: int | None) -> str | None:
+    user = session.get(models.User, user_id) if user_id is not None else None
+    return user.display_name if user is not None else None
+
+
+def stored_doctor_note(session: Session, visit_id: int) -> tuple[models.DoctorNoteRow, DoctorNote] | None:
+    """The visit's doctor's note row and the note as read, with who signed it and the results added
+    since; None when no note was started."""
+    row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == visit_id))
+    if row is None:
+        return None
+    addenda = session.scalars(select(models.DoctorNoteAddendum).where(models.DoctorNoteAddendum.visit_id == visit_id)
+                              .order_by(models.DoctorNoteAddendum.added_at, models.DoctorNoteAddendum.id)).all()
+    note = doctor_note_from_row(row, display_name(session, row.signed_by_id))
+    return row, replace(note, addenda=tuple(
+        Addendum(a.investigation, a.result, display_name(session, a.added_by_id) or "unknown", a.added_at)
+        for a in addenda))
