@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from exam_app.gui.inputs import install_wheel_guard
 from exam_app.paths import resource_path
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.store.database import DatabaseError
@@ -24,6 +25,7 @@ def make_application() -> QApplication:
     app.setApplicationName("Lower-limb exam recorder")
     app.setOrganizationName("exam-app")
     app.setStyleSheet(style_sheet())
+    install_wheel_guard(app)
     return app
 
 

@@ -743,11 +743,13 @@ class Legend(QWidget):
         layout.setVerticalSpacing(4)
         heading = QLabel(title)
         heading.setStyleSheet("font-weight: bold;")
-        layout.addWidget(heading, 0, 0, 1, 2)
-        for row, style in enumerate(styles.values(), start=1):
-            layout.addWidget(LegendSwatch(style), row, 0)
-            layout.addWidget(QLabel(style.caption), row, 1)
-        layout.setColumnStretch(1, 1)
+        layout.addWidget(heading, 0, 0, 1, 4)
+        rows = (len(styles) + 1) // 2  # two columns: the legend stays short beside the table
+        for number, style in enumerate(styles.values()):
+            row, column = 1 + number % rows, 2 * (number // rows)
+            layout.addWidget(LegendSwatch(style), row, column)
+            layout.addWidget(QLabel(style.caption), row, column + 1)
+        layout.setColumnStretch(3, 1)
         self.setAccessibleName(f"{title}: " + "; ".join(style.caption for style in styles.values()))
 
 
@@ -864,20 +866,22 @@ class DermatomeChart(QWidget):
         header.addWidget(self._read_only_badge)
         self._caption.setStyleSheet("font-weight: bold;")
         self._read_only_badge.setStyleSheet("color: #8a3f00; font-weight: bold;")
-        # the table, legend and hint share a narrow column so the drawing gets the full height
+        # The table (every level, never scrolled) and the legend share a narrow column; the drawing
+        # takes the rest, with the keys under it, so that the page fits a 1366×768 screen even under
+        # the emergency banner.
         side_column = QVBoxLayout()
         side_column.addWidget(self.table)
         side_column.addSpacing(6)
         side_column.addWidget(self._score_legend)
         side_column.addWidget(self._difference_legend)
-        side_column.addSpacing(6)
-        side_column.addWidget(self._hint)
         side_column.addStretch(1)
         self._hint.setWordWrap(True)
         self._hint.setStyleSheet("color: #4a5560;")
-        self._hint.setMaximumWidth(self.table.sizeHint().width())
+        drawing = QVBoxLayout()
+        drawing.addWidget(self.canvas, 1)
+        drawing.addWidget(self._hint)
         body = QHBoxLayout()
-        body.addWidget(self.canvas, 1)
+        body.addLayout(drawing, 1)
         body.addLayout(side_column, 0)
         layout = QVBoxLayout(self)
         layout.addLayout(header)

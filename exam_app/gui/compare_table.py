@@ -78,13 +78,13 @@ class ComparisonTableModel(QAbstractTableModel):
 
     # the one way to change what is shown
     def reset(self, comparison: Comparison | None, changed_only: bool = False) -> None:
-        """Show a comparison; with `changed_only`, only the items that were worse, better or to
-        recheck at some visit (and the scores, which always show)."""
+        """Show a comparison; with `changed_only`, only the items (scores included) that were worse,
+        better or to recheck at some visit."""
         self.beginResetModel()
         self._comparison = comparison
         self._lines = []
-        for number, group in enumerate(comparison.groups if comparison else ()):
-            rows = [row for row in group.rows if number == 0 or not changed_only or row.changed]
+        for group in comparison.groups if comparison else ():
+            rows = [row for row in group.rows if not changed_only or row.changed]
             if rows:
                 self._lines.append(group.title)
                 self._lines.extend(rows)
@@ -146,7 +146,8 @@ class ComparisonTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             local = column.examined_at.astimezone()  # as every screen shows times: the clinic's clock
-            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}".lstrip("0")
+            incomplete = "\nincomplete" if column.incomplete_reason else ""
+            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}{incomplete}".lstrip("0")
         if role == Qt.ItemDataRole.BackgroundRole and column.within_window:
             return QBrush(QColor(WINDOW_HEADER))
         if role == Qt.ItemDataRole.ForegroundRole and column.progression_within_window:
@@ -206,6 +207,8 @@ def _window_words(column: ComparisonColumn) -> str:
 def visit_description(column: ComparisonColumn) -> str:
     """What a visit's column header says in full (tooltip, screen reader)."""
     parts = [f"Visit of {moment(column.examined_at)}", f"by {column.examiner or 'unknown examiner'}", column.status]
+    if column.incomplete_reason:
+        parts.append(f"incomplete: {column.incomplete_reason}")
     if column.within_window and column.window_ends is not None:
         parts.append(f"inside the window period (ends {moment(column.window_ends)})")
     elif column.onset is not None:

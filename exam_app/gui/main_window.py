@@ -119,13 +119,22 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ letters
 
-    def _referral_here(self) -> None:
+    def selected_patient(self) -> str | None:
+        """The patient an action of the keyboard acts on: the one on screen, or the one the list with
+        the focus shows selected (the patient list after its search has caught up with the typing)."""
         if self.editor is not None:
-            return
-        if self.pages.currentWidget() is self.patient:
-            self.referral_letter(self.patient.record_number)
-        elif self.patients.selected():
-            self.referral_letter(self.patients.selected() or "")
+            return None
+        shown = self.pages.currentWidget()
+        if shown is self.patient:
+            return self.patient.record_number
+        if shown is self.home:
+            return self.worklist.selected() if self.worklist.table.hasFocus() else self.patients.selected()
+        return None
+
+    def _referral_here(self) -> None:
+        record_number = self.selected_patient()
+        if record_number:
+            self.referral_letter(record_number)
 
     def referral_letter(self, record_number: str) -> None:
         if not self.ctx.may("refer"):
@@ -137,12 +146,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ visits
 
     def _new_visit_here(self) -> None:
-        if self.editor is not None:
-            return
-        if self.pages.currentWidget() is self.patient:
-            self.new_visit(self.patient.record_number)
-        elif self.patients.selected():
-            self.new_visit(self.patients.selected() or "")
+        record_number = self.selected_patient()
+        if record_number:
+            self.new_visit(record_number)
 
     def new_visit(self, record_number: str) -> None:
         try:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,8 @@ from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
-from exam_app.services.context import AppContext
+from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.visits import discard_draft
 from exam_app.wording import moment
 
 
@@ -42,7 +44,7 @@ class VisitTableModel(RowsTableModel):
             if column == self.EXAMINED:
                 return moment(row.examined_at)
             if column == self.STATUS:
-                return row.status
+                return f"{row.status} (incomplete)" if row.incomplete_reason else row.status
             if column == self.EXAMINER:
                 return row.examiner or ""
             if assessment is None:
@@ -58,6 +60,8 @@ class VisitTableModel(RowsTableModel):
                 if assessment.progression_within_window:
                     return "PROGRESSION WITHIN THE WINDOW"
                 return "worse" if assessment.worsening.worsened else ""
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and row.incomplete_reason:
+            return f"Incomplete examination: {row.incomplete_reason}"
         if role == Qt.ItemDataRole.ForegroundRole and assessment is not None:
             if column == self.URGENCY:
                 return QColor(URGENCY_COLOURS[assessment.urgency])
@@ -99,8 +103,13 @@ class PatientPage(QWidget):
         self.referral_button.clicked.connect(lambda: self.referral_requested.emit(self.record_number))
         self.back_button = QPushButton("◀ Patients (Esc)")
         self.back_button.clicked.connect(self.back_requested)
+        self.discard_button = QPushButton("Discard draft…")
+        self.discard_button.setAccessibleName("Discard the selected unsigned visit")
+        self.discard_button.clicked.connect(self.discard_selected_draft)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable_discard())
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.edit_button, self.compare_button, self.referral_button):
+        for button in (self.back_button, self.edit_button, self.compare_button, self.referral_button,
+                       self.discard_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
@@ -125,12 +134,42 @@ class PatientPage(QWidget):
         self.model.set_rows(self.overview.visits)
         if self.overview.visits:
             self.table.selectRow(0)
+        self._enable_discard()
         self.table.setFocus()
 
-    def open_selected(self) -> None:
+    def selected_visit(self) -> VisitRow | None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.visit_opened.emit(self.model.row(rows[0].row()).visit_id)
+        return self.model.row(rows[0].row()) if rows else None
+
+    def open_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is not None:
+            self.visit_opened.emit(visit.visit_id)
+
+    def _enable_discard(self) -> None:
+        visit = self.selected_visit()
+        self.discard_button.setEnabled(visit is not None and visit.status == "draft" and self.ctx.may("record_visit"))
+
+    def discard_selected_draft(self) -> None:
+        """Delete the selected unsigned visit, after a confirmation that names it."""
+        visit = self.selected_visit()
+        if visit is None or visit.status != "draft" or self.overview is None:
+            return
+        patient = self.overview.patient
+        box = QMessageBox(QMessageBox.Icon.Warning, "Discard the unsigned visit?",
+                          f"The unsigned visit of {patient.display_name} ({patient.record_number}) examined "
+                          f"{moment(visit.examined_at)} and everything recorded in it will be deleted. "
+                          "This cannot be undone.", parent=self)
+        discard = box.addButton("Discard this visit", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not discard:
+            return
+        try:
+            discard_draft(self.ctx, visit.visit_id)
+        except ServiceError as error:
+            QMessageBox.warning(self, "The visit was not discarded", str(error))
+        self.show_patient(self.record_number)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

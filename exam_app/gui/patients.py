@@ -98,8 +98,17 @@ class PatientSearch(QWidget):
         self.count.setText(shown)
 
     def selected(self) -> str | None:
+        """The record number of the patient the list shows selected for what is typed in the search
+        box now: a search still waiting for the pause in typing is run first, so an action never
+        takes the patient of a query already typed over."""
+        self.settle()
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(rows[0].row()).record_number if rows else None
+
+    def settle(self) -> None:
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.refresh()
 
     def _choose(self, row: int) -> None:
         self.patient_chosen.emit(self.model.row(row).record_number)
@@ -109,14 +118,12 @@ class PatientSearch(QWidget):
         if watched is self.search and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.settle()
                 current = self.table.currentIndex().row()
                 step = 1 if key == Qt.Key.Key_Down else -1
                 self.table.selectRow(max(0, min(self.model.rowCount() - 1, current + step)))
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if self._debounce.isActive():
-                    self._debounce.stop()
-                    self.refresh()
                 record_number = self.selected()
                 if record_number:
                     self.patient_chosen.emit(record_number)

@@ -45,6 +45,9 @@ class WorklistModel(RowsTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.URGENCY and entry.urgency != entry.last_visit_urgency:
+            return (f"The last visit alone is {urgency_label(entry.last_visit_urgency)}; the patient stays "
+                    f"{urgency_label(entry.urgency)} while the progression within the window period is unresolved.")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ALERT_TEXT and entry.changes:
             return "\n".join(entry.changes)
         return None
@@ -103,6 +106,10 @@ class WorklistPanel(QWidget):
         self.title.setText(f"<h3>Window-period worklist: {len(entries)} patients{alert_text}</h3>")
         rows = min(len(entries), 8)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + max(rows, 1) * 30 + 4)
+
+    def selected(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()).record_number if rows else None
 
     def _choose(self, row: int) -> None:
         self.patient_chosen.emit(self.model.row(row).record_number)

@@ -99,6 +99,9 @@ def test_the_table_model_is_sound(view: ComparisonView, qtmodeltester: ModelTest
     qtmodeltester.check(view.model)
     view.changed_only.setChecked(True)
     qtmodeltester.check(view.model)
+    shown = [view.model.item_row(r) for r in range(view.model.rowCount())]
+    items = [row for row in shown if row is not None]
+    assert items and all(row.changed for row in items)  # the scores too: an unchanged score is left out
     empty = ComparisonTableModel()
     empty.reset(None)
     qtmodeltester.check(empty)

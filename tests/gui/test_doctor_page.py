@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -13,11 +11,12 @@ from exam_app.services.context import ActingUser, AppContext
 from exam_app.services.doctor import open_note
 from exam_app.services.visits import save_draft, sign_visit, start_visit
 from exam_app.store import models
+from tests.records import complete
 
 
 def signed_normal_visit(ctx: AppContext) -> int:
     opened = start_visit(ctx, "R-100")
-    visit = replace(opened.visit, motor={"great_toe_extension": {"left": "5", "right": "5"}})
+    visit = complete(opened.visit)
     sign_visit(ctx, opened.visit_id, visit, save_draft(ctx, opened.visit_id, visit, opened.version))
     return opened.visit_id
 
@@ -31,7 +30,8 @@ def account(ctx: AppContext, username: str, name: str, role: str) -> AppContext:
         return AppContext(ctx.db, ActingUser(user.id, username, name, role))
 
 
-def press_in_next_dialog(qtbot: QtBot, button: QMessageBox.StandardButton) -> list[str]:
+def press_in_next_dialog(qtbot: QtBot, caption: str) -> list[str]:
+    """Click the button whose caption is `caption` in the next message box; returns its text."""
     texts: list[str] = []
 
     def answer() -> None:
@@ -40,7 +40,8 @@ def press_in_next_dialog(qtbot: QtBot, button: QMessageBox.StandardButton) -> li
             QTimer.singleShot(10, answer)
             return
         texts.append(box.text())
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+        [button] = [b for b in box.buttons() if b.text().replace("&", "") == caption]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, answer)
     return texts
@@ -60,16 +61,15 @@ def test_surgery_without_a_deficit_is_warned_and_needs_consent(gui_ctx: AppConte
     assert page.consent.isEnabled()
     assert "neither weakness nor sensory loss" in page.surgery_warning.text()
 
-    seen = press_in_next_dialog(qtbot, QMessageBox.StandardButton.Yes)  # sign despite the warning
-    refusal = press_in_next_dialog(qtbot, QMessageBox.StandardButton.Ok)
+    refusal = press_in_next_dialog(qtbot, "OK")  # consent is asked for before any confirmation
     page.sign()
-    assert "neither weakness nor sensory loss" in seen[0]
-    assert "informed consent to surgical referral" in refusal[0]
-    assert open_note(doctor, visit_id).status == "draft"
+    assert "informed consent" in refusal[0]
+    assert open_note(doctor, visit_id).status != "signed"
 
     page.consent.click()
-    press_in_next_dialog(qtbot, QMessageBox.StandardButton.Yes)
+    seen = press_in_next_dialog(qtbot, "Sign the note")  # sign despite the warning
     page.sign()
+    assert "neither weakness nor sensory loss" in seen[0]
     note = open_note(doctor, visit_id)
     assert note.status == "signed" and note.note.surgical_consent is True
     assert note.note.level == "root_compression" and note.note.signed_by == "Dr Alex Jones"

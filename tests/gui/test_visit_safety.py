@@ -20,6 +20,7 @@ from exam_app.gui.main_window import MainWindow
 from exam_app.gui.visit.controller import AUTOSAVE_MS
 from exam_app.services.context import AppContext
 from exam_app.services.visits import drafts_to_recover, open_visit
+from tests.records import complete
 
 RUN_VISIT_THEN_WAIT = textwrap.dedent("""
     import sys
@@ -122,7 +123,7 @@ def test_a_signed_visit_is_corrected_as_an_amendment_that_keeps_the_original(
     from exam_app.store import models
 
     opened = start_visit(gui_ctx, "R-100")
-    visit = replace(opened.visit, motor={"ankle_dorsiflexion": {"left": "4"}})
+    visit = complete(replace(opened.visit, motor={"ankle_dorsiflexion": {"left": "4"}}))
     sign_visit(gui_ctx, opened.visit_id, visit, save_draft(gui_ctx, opened.visit_id, visit, opened.version))
     window.open_visit(opened.visit_id)
     editor = window.editor
@@ -145,9 +146,9 @@ def test_a_signed_visit_is_corrected_as_an_amendment_that_keeps_the_original(
     QTimer.singleShot(0, give_reason)
     editor.sign()  # Ctrl+S while amending saves the amendment
     assert editor.controller.status == "amended"
-    assert open_visit(gui_ctx, opened.visit_id).visit.motor == {"ankle_dorsiflexion": {"left": "3"}}
+    assert open_visit(gui_ctx, opened.visit_id).visit.motor["ankle_dorsiflexion"] == {"left": "3", "right": "5"}
     with gui_ctx.db.session() as session:
         amendment = session.scalar(select(models.VisitAmendment))
         assert amendment is not None
-        assert (amendment.reason, amendment.previous["motor"]) == (
-            "graded on the wrong side", {"ankle_dorsiflexion": {"left": "4"}})
+        assert (amendment.reason, amendment.previous["motor"]["ankle_dorsiflexion"]) == (
+            "graded on the wrong side", {"left": "4", "right": "5"})

@@ -25,17 +25,19 @@ def test_the_worklist_orders_by_time_left_and_shows_the_alert(
     panel.refresh(NOW)
     model = panel.model
     qtmodeltester.check(model)
+    urgency = [model.data(model.index(r, WorklistModel.URGENCY)) for r in range(model.rowCount())]
+    assert urgency == ["emergency", *["same day"] * 5, "urgent"]  # the most urgent first
     left = [model.data(model.index(r, WorklistModel.TIME_LEFT)) for r in range(model.rowCount())]
-    assert len(left) == 5 and left[-1] == "closed" and "closed" not in left[:-1]
-    assert left[0].startswith("1 d ")  # onset 44 h ago, a 3-day window: 28 h left
-    hours = [model.row(r).window.time_left for r in range(model.rowCount()) if model.row(r).window.within]
-    assert hours == sorted(hours)  # type: ignore[type-var]
-    first = model.index(0, WorklistModel.ALERT_TEXT)
-    assert model.row(0).record_number == patients[0][0].record_number  # the progression inside the window
-    assert str(model.data(first)).startswith(ALERT)
-    assert "ankle dorsiflexion 4 → 2" in str(model.data(first))
-    assert model.data(first, Qt.ItemDataRole.BackgroundRole) == QColor("#a50f15")
+    assert left[1].startswith("1 d ")  # onset 44 h ago, a 3-day window: 28 h left
+    assert left[3:6] == ["closed"] * 3 and "closed" not in (left[:3] + left[6:])
+    same_day_open = [model.row(r).window.time_left for r in (1, 2)]
+    assert same_day_open == sorted(same_day_open)  # type: ignore[type-var]
+    alerted = model.index(1, WorklistModel.ALERT_TEXT)
+    assert model.row(1).record_number == patients[0][0].record_number  # the progression inside the window
+    assert str(model.data(alerted)).startswith(ALERT)
+    assert "ankle dorsiflexion 4 → 2" in str(model.data(alerted))
+    assert model.data(alerted, Qt.ItemDataRole.BackgroundRole) == QColor("#a50f15")
     alert_texts = [str(model.data(model.index(r, WorklistModel.ALERT_TEXT))) for r in range(model.rowCount())]
     alerts = [r for r, text in enumerate(alert_texts) if text.startswith(ALERT)]
-    assert alerts == [0]
+    assert alerts == [1]
     assert "1 with progression within the window" in panel.title.text()

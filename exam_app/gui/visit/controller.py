@@ -7,11 +7,13 @@ writes the visit. Autosave runs `AUTOSAVE_MS` after the last change, so a crash 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from exam_app.clinical.assess import VisitAssessment
+from exam_app.clinical.completeness import MissingItem, missing_items
+from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import History, TensionSign, Visit
 from exam_app.clinical.vocabulary import RedFlag, vocabulary
 from exam_app.clinical.window import WindowStatus
@@ -43,6 +45,7 @@ class VisitController(QObject):
     save_failed = Signal(str)
     emergency_raised = Signal(list)  # the emergency red flags answered yes
     visit_signed = Signal()
+    input_problems_changed = Signal()
 
     def __init__(self, ctx: AppContext, opened: OpenVisit, assessor: DraftAssessor,
                  parent: QObject | None = None) -> None:
@@ -51,6 +54,7 @@ class VisitController(QObject):
         self.visit_id = opened.visit_id
         self.record_number = opened.record_number
         self.patient_name = opened.patient_name
+        self.birth_date: date | None = opened.birth_date
         self.status = opened.status
         self.version = opened.version
         self.visit = opened.visit
@@ -59,6 +63,9 @@ class VisitController(QObject):
         self._status_before_amendment = opened.status
         self.last_saved: datetime | None = None
         self._assessment: VisitAssessment | None = None
+        # Values on screen that were refused (e.g. an angle of 400°): the visit cannot be signed while
+        # the screen shows something that was not taken. Keyed by the input's accessible name.
+        self.input_problems: dict[str, str] = {}
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_now)
 
@@ -92,6 +99,30 @@ class VisitController(QObject):
 
     def unanswered_red_flags(self) -> list[RedFlag]:
         return [f for f in vocabulary().red_flags if self.red_flag_answer(f.id) is None]
+
+    def missing(self) -> list[MissingItem]:
+        """What is not recorded yet, page by page (a complete examination records everything)."""
+        return missing_items(self.visit)
+
+    def time_problems(self, now: datetime) -> dict[str, str]:
+        """"examined_at" / "onset" -> what is wrong with that time, for the page to show beside it."""
+        problems = {}
+        problem = examined_at_problem(self.visit.examined_at, now, self.birth_date)
+        if problem is not None:
+            problems["examined_at"] = problem
+        if self.visit.weakness_onset is not None:
+            problem = onset_problem(self.visit.weakness_onset, self.visit.examined_at, self.birth_date)
+            if problem is not None:
+                problems["onset"] = problem
+        return problems
+
+    def set_input_problem(self, name: str, problem: str) -> None:
+        """An input reports a value it refused ("" once it holds an accepted value again)."""
+        if problem:
+            self.input_problems[name] = problem
+        else:
+            self.input_problems.pop(name, None)
+        self.input_problems_changed.emit()
 
     # ---------------------------------------------------------------- writing
 
@@ -184,6 +215,9 @@ class VisitController(QObject):
     def set_notes(self, text: str) -> None:
         self._update(notes=text or None)
 
+    def set_incomplete_reason(self, reason: str | None) -> None:
+        self._update(incomplete_reason=reason)
+
     def apply(self, visit: Visit) -> None:
         """Replace the whole visit at once (e.g. "all remaining normal" on a page)."""
         fields = {name: getattr(visit, name) for name in Visit.__dataclass_fields__}
@@ -225,18 +259,24 @@ class VisitController(QObject):
 
     def save_amendment(self, reason: str) -> None:
         """Store the correction with its reason; raises ServiceError (e.g. no reason) and keeps editing."""
+        if self.input_problems:
+            raise ServiceError(f"a value on screen was refused: {next(iter(self.input_problems.values()))}")
         self.version = amend_visit(self.ctx, self.visit_id, self.visit, self.version, reason)
         self.status = "amended"
         self.dirty = False
         self.visit_signed.emit()
 
-    def sign(self) -> None:
-        """Sign the visit. Raises ServiceError with the reason when it cannot be signed."""
-        missing = self.unanswered_red_flags()
-        if missing:
-            raise ServiceError(f"answer every red-flag question before signing ({len(missing)} unanswered)")
+    def sign(self, incomplete_reason: str | None = None) -> None:
+        """Sign the visit as it is on screen (as incomplete, with the reason, when one is given).
+
+        Raises ServiceError with the reason when it cannot be signed: the rules are the services'.
+        """
+        if self.input_problems:
+            raise ServiceError(f"a value on screen was refused: {next(iter(self.input_problems.values()))}")
         self._autosave.stop()
-        self.version = sign_visit(self.ctx, self.visit_id, self.visit, self.version)
+        visit = replace(self.visit, incomplete_reason=incomplete_reason)
+        self.version = sign_visit(self.ctx, self.visit_id, visit, self.version)
+        self.visit = visit
         self.status = "signed"
         self.dirty = False
         self.visit_signed.emit()

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exam_app.clinical.doctor import DoctorNote, Investigation, doctor_vocabulary, plans_surgery
+from exam_app.clinical.doctor import Addendum, DoctorNote, Investigation, doctor_vocabulary, plans_surgery
 from exam_app.services.context import AppContext, ServiceError
-from exam_app.services.doctor import note_warnings, open_note, save_note
+from exam_app.services.doctor import add_investigation_result, note_warnings, open_note, save_note
+from exam_app.wording import moment
 
 AUTOSAVE_MS = 1500
 NO_DATE = QDate(2000, 1, 1)
@@ -45,16 +47,26 @@ class InvestigationRow:
         self.result = QLineEdit()
         self.result.setPlaceholderText("result, when it comes back")
         self.result.setAccessibleName(f"{label}: result")
+        # Once the note is signed, a result that comes back is added below it, with who and when.
+        self.addenda = QLabel()
+        self.addenda.setWordWrap(True)
+        self.addenda.setAccessibleName(f"{label}: results added after signing")
+        self.add_result = QPushButton("Add result")
+        self.add_result.setAccessibleName(f"{label}: add the result to the signed note")
 
     def value(self) -> Investigation | None:
         if not self.requested.isChecked():
             return None
         return Investigation(self.item_id, self.detail.text().strip() or None, self.result.text().strip() or None)
 
-    def show(self, investigation: Investigation | None) -> None:
+    def show(self, investigation: Investigation | None, addenda: tuple[Addendum, ...] = ()) -> None:
         self.requested.setChecked(investigation is not None)
         self.detail.setText(investigation.detail or "" if investigation else "")
         self.result.setText(investigation.result or "" if investigation else "")
+        mine = [a for a in addenda if a.investigation == self.item_id]
+        self.addenda.setText("<br>".join(f"<b>{escape(a.result)}</b> <span style='color:#555'>(added "
+                                         f"{moment(a.added_at)} by {escape(a.added_by)})</span>" for a in mine))
+        self.addenda.setVisible(bool(mine))
 
 
 class DoctorPage(QScrollArea):
@@ -70,6 +82,7 @@ class DoctorPage(QScrollArea):
         opened = open_note(ctx, visit_id)
         self.status, self.version = opened.status, opened.version
         self._loading = False
+        self._requested: set[str] = set()
 
         self.state = QLabel()
         self.state.setObjectName("hint")
@@ -95,9 +108,12 @@ class DoctorPage(QScrollArea):
         rows = QGridLayout(investigations)
         self.investigations = [InvestigationRow(r["id"], r["label"]) for r in words["investigations"]]
         for number, row in enumerate(self.investigations):
-            rows.addWidget(row.requested, number, 0)
-            rows.addWidget(row.detail, number, 1)
-            rows.addWidget(row.result, number, 2)
+            rows.addWidget(row.requested, 2 * number, 0)
+            rows.addWidget(row.detail, 2 * number, 1)
+            rows.addWidget(row.result, 2 * number, 2)
+            rows.addWidget(row.add_result, 2 * number, 3)
+            rows.addWidget(row.addenda, 2 * number + 1, 1, 1, 3)
+            row.add_result.clicked.connect(lambda _=False, r=row: self.add_result(r))
 
         plan = QGroupBox("Plan")
         plan_layout = QVBoxLayout(plan)
@@ -114,6 +130,9 @@ class DoctorPage(QScrollArea):
         self.next_review.setDisplayFormat("dd MMM yyyy")
         self.next_review.setMinimumDate(NO_DATE)
         self.next_review.setSpecialValueText("not set")
+        # "Not set" is stored as the earliest date; the calendar should still open at today.
+        self._calendar_opens_today = _OpensAtToday(self.next_review)
+        self.next_review.calendarWidget().installEventFilter(self._calendar_opens_today)
         self.surgery_warning = QLabel()
         self.surgery_warning.setObjectName("error")
         self.surgery_warning.setWordWrap(True)
@@ -181,8 +200,9 @@ class DoctorPage(QScrollArea):
             box.setChecked(cause in note.causes)
         self.impression.setPlainText(note.impression or "")
         by_id = {i.id: i for i in note.investigations}
+        self._requested = set(by_id)
         for row in self.investigations:
-            row.show(by_id.get(row.item_id))
+            row.show(by_id.get(row.item_id), note.addenda)
         for plan, box in self.plan_boxes.items():
             box.setChecked(plan in note.plans)
         self.plan_text.setText(note.plan_text or "")
@@ -203,6 +223,13 @@ class DoctorPage(QScrollArea):
             if widget is not self.consent:
                 widget.setEnabled(self.editable)
         self.sign_button.setEnabled(self.editable)
+        adding = self.status == "signed" and self.ctx.may("doctor_note")
+        for row in self.investigations:
+            can_add = adding and row.item_id in self._requested
+            row.add_result.setVisible(can_add)
+            if can_add:
+                row.result.setEnabled(True)
+                row.result.setPlaceholderText("result to add to the signed note")
         if not self.visit_signed:
             self.state.setText("The examination is not signed yet: the doctor's note comes after signing.")
         elif self.status == "signed":
@@ -234,13 +261,48 @@ class DoctorPage(QScrollArea):
         return True
 
     def sign(self) -> None:
-        warnings = note_warnings(self.ctx, self.visit_id, self.note())
-        text = "A signed note is read-only."
+        note = self.note()
+        # What would refuse the signature is said before asking to sign, not after.
+        if plans_surgery(note) and note.surgical_consent is not True:
+            QMessageBox.warning(self, "Consent needed", "The plan includes surgical referral: record the patient's "
+                                "informed consent (the risk of paralysis explained) before signing.")
+            self.consent.setFocus()
+            return
+        warnings = note_warnings(self.ctx, self.visit_id, note)
+        text = "Signing makes the doctor's note read-only; results that come back are added below it."
         if warnings:
             text = "Warning: " + "; ".join(warnings) + ".\n\n" + text
-        answer = QMessageBox.question(self, "Sign the doctor's note?", text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No if warnings else QMessageBox.StandardButton.Yes)
+        box = QMessageBox(QMessageBox.Icon.Warning if warnings else QMessageBox.Icon.Question,
+                          "Sign the doctor's note?", text, parent=self)
+        sign = box.addButton("Sign the note", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep if warnings else sign)
+        box.exec()
         # The draft is saved first, so a refused signature loses nothing typed.
-        if answer == QMessageBox.StandardButton.Yes and self.save_now() and self.save_now(sign=True):
+        if box.clickedButton() is sign and self.save_now() and self.save_now(sign=True):
             self.signed.emit()
+
+    def add_result(self, row: InvestigationRow) -> None:
+        """A result that came back after the note was signed: kept as an addendum with who and when."""
+        try:
+            add_investigation_result(self.ctx, self.visit_id, row.item_id, row.result.text())
+        except ServiceError as error:
+            QMessageBox.warning(self, "The result was not added", str(error))
+            return
+        opened = open_note(self.ctx, self.visit_id)
+        self._show(opened.note)
+        self._show_state(opened.warnings)
+
+
+class _OpensAtToday(QObject):
+    """Shows today's month when the calendar of a date with nothing set opens."""
+
+    def __init__(self, field: QDateEdit) -> None:
+        super().__init__(field)
+        self.field = field
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.field.date() == NO_DATE:
+            today = QDate.currentDate()
+            self.field.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False

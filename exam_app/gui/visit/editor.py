@@ -2,8 +2,9 @@
 then the doctor's note.
 
 Keyboard: Ctrl+1 … Ctrl+6 go to a page, Ctrl+R fills what is not recorded on the page with
-normal findings (on the history page: "no" to the remaining red-flag questions), Ctrl+S signs,
-Escape goes back to the patient (the draft is saved).
+normal findings (on the history page: "no" to the remaining red-flag questions), Ctrl+J goes to the
+first item not recorded yet, Ctrl+S signs, Escape goes back to the patient (the draft is saved; a
+draft with nothing recorded is not kept).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.clinical.completeness import MissingItem, Part
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.doctor_page import DoctorPage
@@ -34,6 +36,7 @@ from exam_app.gui.visit.review_page import ReviewPage
 from exam_app.gui.visit.sensory_page import SensoryPage
 from exam_app.gui.visit.signs_page import SignsPage
 from exam_app.services.context import ServiceError
+from exam_app.services.visits import close_draft
 
 
 class EmergencyAlert(QFrame):
@@ -118,6 +121,7 @@ class VisitEditor(QWidget):
         QShortcut(QKeySequence("Ctrl+R"), self, self.remaining_normal)
         QShortcut(QKeySequence("Alt+O"), self, controller.answer_remaining_red_flags_no)
         QShortcut(QKeySequence("Ctrl+S"), self, self.sign)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.go_to_first_gap)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_visit)
 
         controller.saved.connect(self._saved)
@@ -153,10 +157,15 @@ class VisitEditor(QWidget):
         c = self.controller
         state = {"draft": "draft — saved as you type", "signed": "signed, read-only",
                  "amended": "amended, read-only", "amending": "being corrected — not saved yet"}[c.status]
+        if c.read_only and c.visit.incomplete_reason:
+            state += f" · incomplete: {c.visit.incomplete_reason}"
         self.amend_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("amend_visit"))
         self.cancel_amend_button.setVisible(c.amending)
-        self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {escape(c.record_number)}"
-                            f" · visit of {c.visit.examined_at.astimezone():%d %b %Y %H:%M} · {state}")
+        born = f"born {c.birth_date:%d %b %Y}" if c.birth_date else "birth date unknown"
+        # Who is being examined is on screen before anything is recorded.
+        self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {born} · "
+                            f"record {escape(c.record_number)} · visit of "
+                            f"{c.visit.examined_at.astimezone():%d %b %Y %H:%M} · {escape(state)}")
 
     def _changed(self) -> None:
         self.save_state.setText("Unsaved changes…")
@@ -205,35 +214,103 @@ class VisitEditor(QWidget):
     # ------------------------------------------------------------------ actions
 
     def sign(self) -> None:
+        """Sign what the screen shows: refused values, red flags, times and gaps are dealt with first."""
         if self.controller.amending:
             self.save_amendment()
             return
         if self.controller.read_only:
             return
-        missing = self.controller.unanswered_red_flags()
+        c = self.controller
+        if c.input_problems:
+            QMessageBox.warning(self, "A value was refused", "Correct it before signing:\n\n"
+                                + "\n".join(c.input_problems.values()))
+            return
+        missing = c.unanswered_red_flags()
         if missing:
             QMessageBox.information(
                 self, "Red flags unanswered",
                 f"Answer every red-flag question before signing: {len(missing)} still unanswered.")
             self.show_page(0)
             return
-        answer = QMessageBox.question(
-            self, "Sign this visit?",
-            "A signed visit is read-only; later corrections are kept as amendments with who, when and why.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
+        problems = c.time_problems(datetime.now().astimezone())
+        if problems:
+            QMessageBox.warning(self, "A time is not possible", "Correct it on the history page before signing:\n\n"
+                                + "\n".join(f"{'Examined at' if k == 'examined_at' else 'Onset'}: {p}"
+                                             for k, p in problems.items()))
+            self.show_page(0)
+            return
+        gaps = c.missing()
+        reason = self._ask_incomplete(gaps) if gaps else None
+        if gaps and reason is None:
+            return
+        if not gaps and not self._confirm_sign():
             return
         try:
-            self.controller.sign()
+            c.sign(reason)
         except ServiceError as error:
             QMessageBox.warning(self, "The visit was not signed", str(error))
             return
         self._show_header()
-        self.save_state.setText("Signed")
+        self.save_state.setText("Signed" + (" as incomplete" if reason else ""))
         for page in (self.history, self.signs, self.sensory):
             page.refresh()
         self._replace_doctor_page()
         self.signed.emit()
+
+    def _confirm_sign(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Sign this visit?",
+                          "Signing makes the visit read-only: later corrections are kept as amendments with "
+                          "who, when and why.", parent=self)
+        sign = box.addButton("Sign visit", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(sign)
+        box.exec()
+        return box.clickedButton() is sign
+
+    def _ask_incomplete(self, gaps: list[MissingItem]) -> str | None:
+        """The examination is not complete: go to the first gap, or sign as incomplete with a reason."""
+        listed = "\n".join(f"• {gap.label}" for gap in gaps[:8]) + (f"\n… and {len(gaps) - 8} more" if len(gaps) > 8
+                                                                    else "")
+        box = QMessageBox(QMessageBox.Icon.Warning, "The examination is not complete",
+                          f"{len(gaps)} items are not recorded yet (record NT for what cannot be tested):\n\n"
+                          f"{listed}", parent=self)
+        go = box.addButton("Go to the first gap (Ctrl+J)", QMessageBox.ButtonRole.AcceptRole)
+        incomplete = box.addButton("Sign as incomplete…", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        box.exec()
+        if box.clickedButton() is go:
+            self.go_to_first_gap()
+            return None
+        if box.clickedButton() is not incomplete:
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Sign as incomplete")
+        dialog.setLabelText("Why could the patient not complete the examination? The visit is signed read-only "
+                            "with this reason, shown wherever it is read.")
+        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+        dialog.setOkButtonText("Sign as incomplete")
+        dialog.setCancelButtonText("Keep editing")
+        while dialog.exec():
+            reason = dialog.textValue().strip()
+            if reason:
+                return reason
+            dialog.setLabelText("Give the reason: signing as incomplete needs one.")
+        return None
+
+    def go_to_first_gap(self) -> None:
+        """The page and input of the first item not recorded yet."""
+        if self.controller.read_only:
+            return
+        gaps = self.controller.missing()
+        if not gaps:
+            self.save_state.setText("Nothing missing: every item is recorded")
+            return
+        gap = gaps[0]
+        page = {Part.HISTORY: self.history, Part.MOTOR: self.motor, Part.SENSORY: self.sensory,
+                Part.SIGNS: self.signs}[gap.part]
+        self.pages.setCurrentWidget(page)
+        page.focus_item(gap)
 
     def _replace_doctor_page(self) -> None:
         """Once the examination is signed, the doctor's note can be written."""
@@ -253,4 +330,6 @@ class VisitEditor(QWidget):
                 return
             self.controller.cancel_amendment(self._original)
         if self.controller.save_now() and self.doctor.save_now():
+            if self.controller.status == "draft":
+                close_draft(self.controller.ctx, self.controller.visit_id)  # nothing recorded: not kept
             self.closed.emit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
 
 MOTOR_DIGITS = "012345"
+MODIFIER_KEYS = frozenset("+-*")  # change the grade just typed: modifier (motor) or ISNCSCI tag
 SENSORY_DIGITS = "012"
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.gui.visit.controller import VisitController
 from exam_app.paths import resource_path
@@ -133,9 +134,16 @@ class HistoryPage(QScrollArea):
         onset_row = QHBoxLayout()
         onset_row.addWidget(self.onset_known)
         onset_row.addWidget(self.onset, 1)
+        # What is wrong with a time is said beside it (the services refuse to sign it anyway).
+        self.examined_at_problem = self._problem_label("Examined at: problem")
+        self.onset_problem = self._problem_label("Onset of the weakness: problem")
+        examined_row = QHBoxLayout()
+        examined_row.addWidget(self.examined_at)
+        examined_row.addWidget(self.examined_at_problem, 1)
+        onset_row.addWidget(self.onset_problem, 2)
         self.character = self._combo("Onset", words["onset_characters"], "onset_character")
         self.legs = self._combo("Legs affected", words["legs_affected"], "legs_affected")
-        form.addRow("Examined at", self.examined_at)
+        form.addRow("Examined at", examined_row)
         form.addRow("Onset of weakness", onset_row)
         form.addRow("Onset was", self.character)
         form.addRow("Legs affected", self.legs)
@@ -188,6 +196,25 @@ class HistoryPage(QScrollArea):
         controller.changed.connect(self.refresh)
         self.refresh()
 
+    @staticmethod
+    def _problem_label(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName("error")
+        label.setAccessibleName(name)
+        label.setWordWrap(True)
+        return label
+
+    def _show_time_problems(self) -> None:
+        problems = self.controller.time_problems(datetime.now().astimezone())
+        for key, field, label in (("examined_at", self.examined_at, self.examined_at_problem),
+                                  ("onset", self.onset, self.onset_problem)):
+            problem = problems.get(key, "")
+            label.setText(problem)
+            label.setVisible(bool(problem))
+            field.setProperty("refused", bool(problem))
+            field.style().unpolish(field)
+            field.style().polish(field)
+
     def _combo(self, name: str, choices: list[dict[str, str]], field: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
@@ -238,7 +265,13 @@ class HistoryPage(QScrollArea):
             if widget is not self.onset:
                 widget.setEnabled(not read_only)
         self.none_button.setEnabled(not read_only and bool(self.controller.unanswered_red_flags()))
+        self._show_time_problems()
 
     def focus_first(self) -> None:
         unanswered = [q for q in self.questions if self.controller.red_flag_answer(q.flag.id) is None]
         (unanswered[0].yes if unanswered else self.examined_at).setFocus()
+
+    def focus_item(self, gap: MissingItem) -> None:
+        question = next(q for q in self.questions if q.flag.id == gap.item)
+        self.ensureWidgetVisible(question)
+        question.yes.setFocus()

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.grades import is_motor_grade
 from exam_app.clinical.normal_findings import MOTOR, with_remaining_normal
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, MotorItem, vocabulary
 from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.grade_keys import typed_grade
+from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, typed_grade
 from exam_app.paths import resource_path
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -151,6 +152,9 @@ class MotorGrid(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
         text = event.text()
+        # A modifier or tag applies to the grade typed just before it, though the cursor has moved on;
+        # any other key (or a click) ends that, so +, - and * never reach a grade out of sight.
+        just_typed, self._last_typed = self._last_typed, None
         if index.column() not in MotorGridModel.SIDE_OF_COLUMN or not text or event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid():
@@ -161,8 +165,7 @@ class MotorGrid(QTableView):
                 return
             super().keyPressEvent(event)
             return
-        # A modifier or tag applies to the grade just typed, though the cursor has moved on.
-        target = self._last_typed if text in "+-*" and self._last_typed is not None else index
+        target = just_typed if text in MODIFIER_KEYS and just_typed is not None else index
         side = MotorGridModel.SIDE_OF_COLUMN[target.column()]
         new = typed_grade(self.grid_model.grade(target.row(), side), text)
         if new is None:
@@ -172,10 +175,24 @@ class MotorGrid(QTableView):
                 super().keyPressEvent(event)
             return
         self.grid_model.controller.set_motor(self.grid_model.items[target.row()].id, side, new)
-        if text in "+-*":
-            return
         self._last_typed = QModelIndex(target)
-        self._advance(target)
+        if text not in MODIFIER_KEYS:
+            self._advance(target)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._last_typed = None
+        super().mousePressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._last_typed = None
+        super().focusOutEvent(event)
+
+    def focus_cell(self, item_id: str, side: str) -> None:
+        row = [m.id for m in self.grid_model.items].index(item_id)
+        column = MotorGridModel.LEFT_GRADE if side == LEFT else MotorGridModel.RIGHT_GRADE
+        self._last_typed = None
+        self.setCurrentIndex(self.grid_model.index(row, column))
+        self.setFocus()
 
     def _advance(self, index: QModelIndex) -> None:
         """Down the side's column; from the bottom of Left to the top of Right."""
@@ -187,9 +204,16 @@ class MotorGrid(QTableView):
 
 
 class GradeInput(QLineEdit):
-    """One grade typed in guided mode: the same keys as the grid."""
+    """One grade typed in guided mode: the same keys as the grid.
+
+    Digits, N, Delete and Backspace change this grade (`committed`); +, - and * are handed to the
+    guided view (`modifier_typed`), which applies them to the grade typed just before, wherever the
+    focus went; any other key or a click is `navigated`.
+    """
 
     committed = Signal(str)
+    modifier_typed = Signal(str)
+    navigated = Signal()
 
     def __init__(self, label: str) -> None:
         super().__init__()
@@ -204,7 +228,10 @@ class GradeInput(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if text and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if text and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            if text in MODIFIER_KEYS:
+                self.modifier_typed.emit(text)
+                return
             new = typed_grade(self.text(), text)
             if new is not None:
                 self.setText(new)
@@ -216,7 +243,12 @@ class GradeInput(QLineEdit):
                 return
             if text.isprintable() and event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
                 return  # not a grade key: ignore rather than type it
+        self.navigated.emit()
         super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.navigated.emit()
+        super().mousePressEvent(event)
 
 
 class GuidedMotor(QWidget):
@@ -239,12 +271,20 @@ class GuidedMotor(QWidget):
         self.functional = QLabel()
         self.functional.setWordWrap(True)
         self.inputs = {side: GradeInput("") for side in SIDES}
+        self._last_typed: tuple[str, str] | None = None  # (movement, side) of the grade typed last
+        self.last_entered = QLabel()
+        self.last_entered.setObjectName("lastEntered")
+        self.last_entered.setAccessibleName("Grade entered last")
         for side, field in self.inputs.items():
             field.committed.connect(lambda grade, side=side: self._commit(side, grade))
+            field.modifier_typed.connect(lambda key, side=side: self._modify(side, key))
+            field.navigated.connect(self._forget_last_typed)
         self.previous_button = QPushButton("◀ Previous movement")
         self.next_button = QPushButton("Next movement ▶")
         self.previous_button.clicked.connect(lambda: self.show_item(self.position - 1))
         self.next_button.clicked.connect(lambda: self.show_item(self.position + 1))
+        self.previous_button.clicked.connect(self._forget_last_typed)
+        self.next_button.clicked.connect(self._forget_last_typed)
 
         grades = QGridLayout()
         for column, side in enumerate(SIDES):
@@ -262,6 +302,7 @@ class GuidedMotor(QWidget):
             text.addWidget(widget)
         text.addSpacing(12)
         text.addLayout(grades)
+        text.addWidget(self.last_entered)
         text.addStretch(1)
         navigation = QHBoxLayout()
         navigation.addWidget(self.previous_button)
@@ -299,12 +340,44 @@ class GuidedMotor(QWidget):
             field.setReadOnly(self.controller.read_only)
 
     def _commit(self, side: str, grade: str) -> None:
-        self.controller.set_motor(self.items[self.position].id, side, grade)
-        if grade and grade[-1] not in "+-*":
+        item = self.items[self.position]
+        self.controller.set_motor(item.id, side, grade)
+        self._last_typed = (item.id, side) if grade else None
+        self._show_last_entered()
+        if grade:
             if side == LEFT:
                 self.inputs[RIGHT].setFocus()
             elif self.position < len(self.items) - 1:
                 self.show_item(self.position + 1)
+
+    def _modify(self, side: str, key: str) -> None:
+        """+, - or * change the grade typed just before (shown under the inputs), else this box's."""
+        item_id, target_side = self._last_typed or (self.items[self.position].id, side)
+        current = self.controller.visit.motor.get(item_id, {}).get(target_side, "")
+        new = typed_grade(current, key)
+        if new is None or self.controller.read_only:
+            return
+        self.controller.set_motor(item_id, target_side, new)
+        self._last_typed = (item_id, target_side)
+        self._show_last_entered()
+
+    def _forget_last_typed(self) -> None:
+        self._last_typed = None
+        self._show_last_entered()
+
+    def _show_last_entered(self) -> None:
+        if self._last_typed is None:
+            self.last_entered.setText("")
+            return
+        item_id, side = self._last_typed
+        grade = self.controller.visit.motor.get(item_id, {}).get(side, "")
+        item = vocabulary().motor(item_id)
+        self.last_entered.setText(f"Entered: {side} {item.movement} {grade}  (+, − or * now change it)")
+
+    def focus_item(self, item_id: str, side: str) -> None:
+        self.show_item([m.id for m in self.items].index(item_id))
+        self._forget_last_typed()
+        self.inputs[side].setFocus()
 
 
 class MotorPage(QWidget):
@@ -347,3 +420,9 @@ class MotorPage(QWidget):
 
     def focus_first(self) -> None:
         (self.guided.inputs[LEFT] if self.mode_button.isChecked() else self.grid).setFocus()
+
+    def focus_item(self, gap: MissingItem) -> None:
+        if self.mode_button.isChecked():
+            self.guided.focus_item(gap.item, gap.side)
+        else:
+            self.grid.focus_cell(gap.item, gap.side)

@@ -46,8 +46,10 @@ def window_text(window: WindowStatus) -> str:
     return (f"Onset {moment(window.onset)} ({since} ago) · window ends {moment(window.ends)} · {state}")
 
 
-def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None) -> str:
-    """The review as HTML: every statement followed by the findings it came from."""
+def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None,
+                still_missing: tuple[str, ...] = ()) -> str:
+    """The review as HTML: every statement followed by the findings it came from; what is not
+    recorded yet (for a draft), or why the signed examination is incomplete."""
     parts: list[str] = []
     worsening = assessment.worsening
     if assessment.progression_within_window:
@@ -61,6 +63,9 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
     parts.append(
         f"<h2 style='color:{colour}'>Urgency: {escape(urgency_label(assessment.urgency))}</h2>"
         f"<ul>{_items(assessment.urgency_reasons) or '<li>no trigger found</li>'}</ul>")
+    if assessment.visit.incomplete_reason:
+        parts.append(f"<p style='color:#d94801'><b>Incomplete examination:</b> "
+                     f"{escape(assessment.visit.incomplete_reason)}</p>")
     parts.append(f"<h3>Window period</h3><p>{window_text(window_now)}</p>")
     if assessment.window_onset_from:
         parts.append(f"<p style='color:#555'>Onset from: {escape(assessment.window_onset_from)}</p>")
@@ -99,6 +104,11 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
     body = f"<ul>{_items(listed)}</ul>" if listed else (
         "<p>No worsening.</p>" if previous_at else "<p>First visit: nothing to compare with.</p>")
     parts.append(f"<h3>What changed{since}</h3>{body}")
+    if still_missing:
+        shown = _items(still_missing[:12]) + (f"<li>… and {len(still_missing) - 12} more</li>"
+                                               if len(still_missing) > 12 else "")
+        parts.append(f"<h3 style='color:#d94801'>Not recorded yet: {len(still_missing)} items "
+                     f"(Ctrl+J goes to the first)</h3><ul>{shown}</ul>")
     parts.append("<p style='color:#555'><i>Decision support, not a diagnosis: check every statement against the "
                  "findings listed with it.</i></p>")
     return "".join(parts)
@@ -123,6 +133,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.browser, 1)
         layout.addLayout(bar)
         controller.assessed.connect(lambda _: self.refresh())
+        controller.input_problems_changed.connect(self.refresh)
         controller.visit_signed.connect(self.refresh)
         # The window's time left moves on even when nothing is typed.
         self._clock = QTimer(self, interval=60_000)
@@ -135,19 +146,26 @@ class ReviewPage(QWidget):
         now = datetime.now().astimezone()
         previous = self.controller.previous_visit()
         scroll = self.browser.verticalScrollBar().value()
+        missing = () if self.controller.read_only else tuple(m.label for m in self.controller.missing())
         self.browser.setHtml(review_html(assessment, self.controller.window_now(now),
-                                         previous.examined_at if previous else None))
+                                         previous.examined_at if previous else None, missing))
         self.browser.verticalScrollBar().setValue(scroll)
         unanswered = len(self.controller.unanswered_red_flags())
+        problems = list(self.controller.time_problems(now).values()) + list(self.controller.input_problems.values())
         self.sign_button.setText("Save amendment (Ctrl+S)" if self.controller.amending else "Sign visit (Ctrl+S)")
         if self.controller.amending:
             self.status.setText("Correcting a signed visit: Ctrl+S saves the amendment with its reason; "
                                 "the original is kept.")
         elif self.controller.read_only:
             self.status.setText(f"This visit is {self.controller.status}: read-only.")
+        elif problems:
+            self.status.setText(f"Correct before signing: {problems[0]}")
         elif unanswered:
             self.status.setText(f"{unanswered} red-flag questions still unanswered (History page).")
+        elif missing:
+            self.status.setText(f"{len(missing)} items not recorded yet: Ctrl+J goes to the first; or sign it as "
+                                "incomplete with the reason.")
         else:
-            self.status.setText("Ready to sign.")
+            self.status.setText("Complete: ready to sign.")
         self.sign_button.setEnabled(not self.controller.read_only)
         self.status.setTextFormat(Qt.TextFormat.PlainText)

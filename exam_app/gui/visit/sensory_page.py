@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.normal_findings import SENSORY, with_remaining_normal
 from exam_app.gui.body_chart import DermatomeChart
 from exam_app.gui.visit.controller import VisitController
@@ -45,3 +46,7 @@ class SensoryPage(QWidget):
 
     def focus_first(self) -> None:
         self.chart.setFocus()
+
+    def focus_item(self, gap: MissingItem) -> None:
+        self.chart.set_modality(gap.kind)
+        self.chart.region_focus(gap.item, gap.side).setFocus()

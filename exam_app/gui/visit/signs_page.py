@@ -11,16 +11,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.normal_findings import SIGNS, with_remaining_normal
+from exam_app.clinical.plausibility import limits
 from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.gui.inputs import NumberField
 from exam_app.gui.visit.controller import VisitController
 
 NOT_RECORDED = "—"
+POSITIVE = "positive"
 
 # Alt+letter jumps to the row's left-side input (unique within the visit editor).
 MNEMONICS = {
@@ -55,6 +58,8 @@ class SignsPage(QWidget):
         vocab = vocabulary()
         self._refreshers: list[Callable[[], None]] = []
         self._widgets: list[QWidget] = []
+        self._inputs: dict[tuple[str, str, str], QWidget] = {}  # (kind, item, side) -> its first input
+        self._angles: list[tuple[QComboBox, NumberField]] = []
 
         reflexes = QGroupBox("Reflexes (NINDS 0–4: 0 absent, 1 reduced, 2–3 normal, 4 enhanced or clonus)")
         grid = self._sided_grid(reflexes)
@@ -63,6 +68,7 @@ class SignsPage(QWidget):
             grid.addWidget(label, row, 0)
             for column, side in enumerate(SIDES, 1):
                 combo = choice_box(f"{side.capitalize()} {reflex.label} grade", vocab.reflex_grades)
+                self._inputs["reflex", reflex.id, side] = combo
                 if column == 1:
                     label.setBuddy(combo)
                 self._bind_combo(combo, lambda s=side, r=reflex.id: controller.visit.reflexes.get(r, {}).get(s, ""),
@@ -80,12 +86,13 @@ class SignsPage(QWidget):
             self._bind_combo(plantar, lambda s=side: controller.visit.plantar_response.get(s, ""),
                              lambda v, s=side: controller.set_plantar(s, v))
             grid.addWidget(plantar, 1, column)
-            clonus = QSpinBox(minimum=-1, maximum=99)
-            clonus.setSpecialValueText(NOT_RECORDED)
-            clonus.setAccessibleName(f"{side.capitalize()} ankle clonus beats")
-            self._bind_spin(clonus, lambda s=side: controller.visit.ankle_clonus_beats.get(s, -1),
-                            lambda v, s=side: controller.set_clonus(s, None if v < 0 else v))
-            grid.addWidget(clonus, 2, column)
+            clonus = NumberField(f"{side.capitalize()} ankle clonus beats", limits().clonus_beats, "clonus beats",
+                                 NOT_RECORDED)
+            self._bind_number(clonus, lambda s=side: controller.visit.ankle_clonus_beats.get(s),
+                              lambda v, s=side: controller.set_clonus(s, v))
+            grid.addLayout(_with_problem(clonus), 2, column)
+            self._inputs["plantar_response", "plantar_response", side] = plantar
+            self._inputs["ankle_clonus_beats", "ankle_clonus_beats", side] = clonus
             if column == 1:
                 plantar_label.setBuddy(plantar)
                 clonus_label.setBuddy(clonus)
@@ -97,27 +104,30 @@ class SignsPage(QWidget):
             grid.addWidget(label, row, 0)
             for column, side in enumerate(SIDES, 1):
                 result = choice_box(f"{side.capitalize()} {sign.label} result", vocab.tension_results)
+                self._inputs["tension_sign", sign.id, side] = result
                 if column == 1:
                     label.setBuddy(result)
-                angle = QSpinBox(minimum=-1, maximum=90, suffix="°")
-                angle.setSpecialValueText("angle")
-                angle.setAccessibleName(f"{side.capitalize()} {sign.label} angle")
+                angle = NumberField(f"{side.capitalize()} {sign.label} angle", limits().tension_sign_angle,
+                                    "an angle in degrees", "angle °")
 
-                def current(s: str = side, t: str = sign.id) -> tuple[str, int]:
+                def current(s: str = side, t: str = sign.id) -> tuple[str, int | None]:
                     value = controller.visit.tension_signs.get(t, {}).get(s)
-                    return (value.result, value.angle if value.angle is not None else -1) if value else ("", -1)
+                    return (value.result, value.angle) if value else ("", None)
 
                 def store(_: object = None, s: str = side, t: str = sign.id, r: QComboBox = result,
-                          a: QSpinBox = angle) -> None:
-                    controller.set_tension(t, s, r.currentData(), None if a.value() < 0 else a.value())
+                          a: NumberField = angle) -> None:
+                    controller.set_tension(t, s, r.currentData(), a.value())
 
                 result.currentIndexChanged.connect(store)
-                angle.valueChanged.connect(store)
+                angle.value_changed.connect(store)
+                angle.refused.connect(lambda problem, a=angle: controller.set_input_problem(a.accessibleName(),
+                                                                                              problem))
                 self._refreshers.append(lambda r=result, a=angle, c=current: self._show_tension(r, a, c()))
                 self._widgets += [result, angle]
+                self._angles.append((result, angle))
                 pair = QHBoxLayout()
                 pair.addWidget(result, 2)
-                pair.addWidget(angle, 1)
+                pair.addLayout(_with_problem(angle), 1)
                 grid.addLayout(pair, row, column)
 
         gait = QGroupBox("Gait (about ten steps a side)")
@@ -127,6 +137,7 @@ class SignsPage(QWidget):
             grid.addWidget(label, row, 0)
             for column, side in enumerate(SIDES, 1):
                 combo = choice_box(f"{side.capitalize()} {item.label}", vocab.gait_results)
+                self._inputs["gait", item.id, side] = combo
                 if column == 1:
                     label.setBuddy(combo)
                 self._bind_combo(combo, lambda s=side, g=item.id: controller.visit.gait.get(g, {}).get(s, ""),
@@ -140,6 +151,7 @@ class SignsPage(QWidget):
             label = row_label(item.id, f"{item.label} ({item.id.upper()})")
             anal_grid.addWidget(label, row, 0)
             combo = choice_box(item.label.capitalize(), vocab.anal_results)
+            self._inputs[item.id, item.id, ""] = combo
             label.setBuddy(combo)
             self._bind_combo(combo, lambda i=item.id: getattr(controller.visit, i) or "",
                              lambda v, i=item.id: controller.set_anal(i, v))
@@ -180,15 +192,17 @@ class SignsPage(QWidget):
         self._refreshers.append(lambda: combo.setCurrentIndex(max(0, combo.findData(read()))))
         self._widgets.append(combo)
 
-    def _bind_spin(self, spin: QSpinBox, read: Callable[[], int], write: Callable[[int], None]) -> None:
-        spin.valueChanged.connect(write)
-        self._refreshers.append(lambda: spin.setValue(read()))
-        self._widgets.append(spin)
+    def _bind_number(self, field: NumberField, read: Callable[[], int | None],
+                     write: Callable[[int | None], None]) -> None:
+        field.value_changed.connect(write)
+        field.refused.connect(lambda problem: self.controller.set_input_problem(field.accessibleName(), problem))
+        self._refreshers.append(lambda: field.show_value(read()))
+        self._widgets.append(field)
 
     @staticmethod
-    def _show_tension(result: QComboBox, angle: QSpinBox, value: tuple[str, int]) -> None:
+    def _show_tension(result: QComboBox, angle: NumberField, value: tuple[str, int | None]) -> None:
         result.setCurrentIndex(max(0, result.findData(value[0])))
-        angle.setValue(value[1])
+        angle.show_value(value[1])
 
     def refresh(self) -> None:
         for widget in self._widgets:
@@ -198,6 +212,9 @@ class SignsPage(QWidget):
         for widget in self._widgets:
             widget.blockSignals(False)
             widget.setEnabled(not self.controller.read_only)
+        for result, angle in self._angles:
+            # An angle belongs to a positive sign: typed for anything else it would not be kept.
+            angle.setEnabled(not self.controller.read_only and result.currentData() == POSITIVE)
         self.normal_button.setEnabled(not self.controller.read_only)
 
     def remaining_normal(self) -> None:
@@ -206,3 +223,15 @@ class SignsPage(QWidget):
 
     def focus_first(self) -> None:
         self._widgets[0].setFocus()
+
+    def focus_item(self, gap: MissingItem) -> None:
+        self._inputs[gap.kind, gap.item, gap.side].setFocus()
+
+
+def _with_problem(field: NumberField) -> QVBoxLayout:
+    """The field with the words of a refusal under it, where the examiner is looking."""
+    column = QVBoxLayout()
+    column.setSpacing(1)
+    column.addWidget(field)
+    column.addWidget(field.problem)
+    return column
