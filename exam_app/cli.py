@@ -70,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--window-days", type=int, metavar="N",
                         help="window period length in days, 1 to 14 (default: the rules' default, 3)")
 
+    isncsci = commands.add_parser(
+        "isncsci", help="the ISNCSCI 2019 classification of a worksheet file (JSON, no database)",
+        description="Classifies one ISNCSCI worksheet (International Standards for Neurological Classification "
+                    "of Spinal Cord Injury, 2019) written in the flat JSON layout of the published known-answer "
+                    "cases: c2RightTouch ... s4_5LeftPrick, c5RightMotor ... s1LeftMotor, analContraction (VAC) and "
+                    "analSensation (DAP) as Yes/No/NT, optionally rightLowestNonKeyMuscleWithMotorFunction and "
+                    "leftLowestNonKeyMuscleWithMotorFunction; id, group, comments and totals are ignored. Prints "
+                    "the 25 results (totals, sensory and motor levels, neurological level of injury, complete or "
+                    "incomplete, AIS grade, zones of partial preservation) as JSON on standard output, written as "
+                    "the published cases write them. Decision support, not a diagnosis.")
+    isncsci.add_argument("file", type=Path, metavar="FILE", help="the worksheet, a JSON object")
+
     referral = commands.add_parser(
         "referral", help="the referral letter (PDF) for a patient's latest signed visit",
         description="Writes the referral letter of the patient's latest signed visit (or the one examined at "
@@ -173,6 +185,13 @@ def _assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _isncsci(args: argparse.Namespace) -> int:
+    from exam_app.services.isncsci import classify_worksheet_file
+
+    print(json.dumps(classify_worksheet_file(args.file), indent=2))
+    return EXIT_OK
+
+
 def _referral(args: argparse.Namespace) -> int:
     from exam_app.report.referral import ReferralOptions
     from exam_app.services.referral import issue_letter, referral_content
@@ -259,6 +278,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import,
     "export": _export,
     "assess": _assess,
+    "isncsci": _isncsci,
     "referral": _referral,
     "worklist": _worklist,
     "db": _db,
