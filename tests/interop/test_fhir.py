@@ -7,7 +7,6 @@ import base64
 import copy
 import hashlib
 import json
-from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -28,22 +27,8 @@ from tests.interop.fhir_checks import (
     validate_r4,
     value_as_written,
 )
+from tests.interop.recorded import recorded_values, with_third_visit
 from tests.records import example, two_visit_record
-
-TAGGED_AND_NOT_TESTABLE: dict[str, Any] = {
-    "examined_at": "2026-11-04T11:00:00-05:00",
-    "examiner": "dr.jones",
-    "motor": {"hip_flexion": {"left": "NT*", "right": "4+*"}, "knee_extension": {"left": "5**", "right": "NT"}},
-    "light_touch": {"S4_5": {"left": "NT", "right": "1*"}},
-    "reflexes": {"patellar": {"left": "NT", "right": "4"}},
-    "plantar_response": {"left": "NT", "right": "extensor"},
-    "ankle_clonus_beats": {"right": 12},
-    "tension_signs": {"femoral_stretch": {"right": {"result": "NT"}}},
-    "gait": {"toe_walk": {"left": "NT", "right": "unable"}},
-    "vac": "NT", "dap": "no",
-    "red_flags": ["bladder_dysfunction", "night_pain"],
-    "symptoms": [],
-}
 
 
 def chart_of(document: dict[str, Any], statuses: dict[int, str] | None = None,
@@ -52,12 +37,6 @@ def chart_of(document: dict[str, Any], statuses: dict[int, str] | None = None,
     visits = tuple(ChartVisit(v, (statuses or {}).get(i, "signed"), v.examined_at + timedelta(minutes=30))
                    for i, v in enumerate(record.visits))
     return Chart(record.patient, visits, letters)
-
-
-def with_third_visit() -> dict[str, Any]:
-    document = two_visit_record()
-    document["visits"].append(copy.deepcopy(TAGGED_AND_NOT_TESTABLE))
-    return document
 
 
 def letter_for(document: dict[str, Any], visit: int, pdf: bytes) -> IssuedLetterCopy:
@@ -77,28 +56,6 @@ CHARTS = {
 }
 
 
-def expected_values(document: dict[str, Any]) -> dict[datetime, Counter[tuple[Any, ...]]]:
-    """Every recorded value of the exam-record document, read straight from the file's keys."""
-    expected: dict[datetime, Counter[tuple[Any, ...]]] = {}
-    for visit in document["visits"]:
-        found: Counter[tuple[Any, ...]] = Counter()
-        for key, kind in (("motor", "motor"), ("reflexes", "reflex"), ("gait", "gait")):
-            for item, sides in visit.get(key, {}).items():
-                found.update((kind, item, side, "", value, None) for side, value in sides.items())
-        for modality in ("light_touch", "pin_prick"):
-            for level, sides in visit.get(modality, {}).items():
-                found.update(("sensory", level, side, modality, value, None) for side, value in sides.items())
-        for key in ("plantar_response", "ankle_clonus_beats"):
-            found.update((key, key, side, "", str(v), None) for side, v in visit.get(key, {}).items())
-        for sign, sides in visit.get("tension_signs", {}).items():
-            found.update(("tension_sign", sign, side, "", t["result"], t.get("angle")) for side, t in sides.items())
-        found.update(("anal", key, "", "", visit[key], None) for key in ("vac", "dap") if key in visit)
-        found.update(("symptom", s, "", "", "yes", None) for s in visit.get("symptoms", []))
-        found.update(("red_flag", f, "", "", "yes", None) for f in visit.get("red_flags", []))
-        expected[datetime.fromisoformat(visit["examined_at"]).astimezone(UTC)] = found
-    return expected
-
-
 @pytest.mark.parametrize("name", list(CHARTS))
 def test_every_bundle_is_valid_fhir_r4(name: str) -> None:
     bundle = fhir_bundle(CHARTS[name]())
@@ -111,7 +68,7 @@ def test_every_bundle_is_valid_fhir_r4(name: str) -> None:
                          ids=["spec example", "two visits", "three visits"])
 def test_every_recorded_value_is_one_observation_with_its_value_as_written(document: dict[str, Any]) -> None:
     bundle = fhir_bundle(chart_of(document))
-    assert findings_in_bundle(bundle) == expected_values(document)
+    assert findings_in_bundle(bundle) == recorded_values(document)
     assert len(resources(bundle, "Encounter")) == len(document["visits"])
 
 
