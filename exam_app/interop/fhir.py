@@ -260,7 +260,8 @@ def _code_system() -> Json:
             _concept("value", "values of the findings", None, values),
             _concept("derived", "decision-support statements", DECISION_SUPPORT_NOTE.format(
                 version=tables["rules_version"]), derived),
-            _concept("decision-support", "decision support", "category of the computed statements"),
+            _concept("decision-support", "decision support",
+                     "category of the computed statements, and tag of a bundle holding them: not diagnoses"),
             _concept(f"rules.{tables['rules_version']}", f"exam-app rules version {tables['rules_version']}"),
             _concept("visit", "lower-limb neurological examination", "a visit of the exam-record format"),
         ],
@@ -362,8 +363,8 @@ class _BundleWriter:
         return {
             "resourceType": "Bundle",
             "id": self._url("bundle").removeprefix("urn:uuid:"),
-            "meta": {"tag": [{"system": CODE_SYSTEM_URL, "code": "decision-support",
-                              "display": "holds decision-support statements, not diagnoses"}]},
+            # The bundle holds computed statements: tagged so that no reader takes them for diagnoses.
+            "meta": {"tag": [_coding("decision-support")]},
             "type": "collection",
             "entry": self.entries,
         }
