@@ -350,8 +350,9 @@ class _BundleWriter:
         return f"urn:uuid:{uuid.uuid5(_NAMESPACE, name)}"
 
     def _add(self, url: str, resource: Json) -> None:
-        resource["id"] = url.removeprefix("urn:uuid:")
-        self.entries.append({"fullUrl": url, "resource": resource})
+        rest = {key: value for key, value in resource.items() if key not in ("resourceType", "id")}
+        ordered = {"resourceType": resource["resourceType"], "id": url.removeprefix("urn:uuid:"), **rest}
+        self.entries.append({"fullUrl": url, "resource": ordered})
 
     def bundle(self) -> Json:
         self._add(self.patient_url, self._patient())
