@@ -51,16 +51,40 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=int, default=24, metavar="N", help="how many patients (default 24)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
-    imp = commands.add_parser("import", help="exam-record JSON files into the database",
-                              description="Each file is stored whole or not at all. Visits already stored "
-                                          "are skipped; a different visit at a stored time refuses the file.")
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp = commands.add_parser(
+        "import", help="exam-record files, folders of them and zip archives into the database",
+        description="Reads exam-record JSON files, folders of them (each .json file in the folder) and .zip "
+                    "archives of them, such as a whole-clinic export. Each record file is stored whole or not at "
+                    "all and reported on its own line: visits already stored are skipped, and a different visit "
+                    "at a stored time refuses that file. Exit code 2 when any file was refused.")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                     help="a .json record file, a folder of them, or a .zip archive of them")
 
-    exp = commands.add_parser("export", help="one patient's record",
-                              description="Writes the patient's signed visits as an exam-record file.")
-    exp.add_argument("record_number", metavar="RECORD_NUMBER")
-    exp.add_argument("--format", choices=["json"], default="json")
-    exp.add_argument("--out", type=Path, metavar="FILE", help="write here instead of standard output")
+    exp = commands.add_parser(
+        "export", help="one patient's record, or the whole clinic, as exam-record JSON, FHIR R4 or CSV",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""Writes the signed visits (never drafts) of one patient, or of every patient with --all.
+
+  json  the exam-record file, which `exam-app import` reads back
+  fhir  a FHIR R4 collection Bundle: the findings, the decision-support statements with
+        the findings behind them, and the referral letters issued
+  csv   one row per visit, item, side and modality, with the visit's scores
+        (the columns are described in docs/exports.md)
+
+With --all, json and fhir write one file per patient into --out, a new or empty folder
+or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
+        epilog="""examples:
+  exam-app export A-1001 --format fhir --out A-1001.fhir.json
+  exam-app export --all --format json --out clinic.zip
+  exam-app export --all --format csv --out clinic.csv""")
+    which = exp.add_mutually_exclusive_group(required=True)
+    which.add_argument("record_number", nargs="?", metavar="RECORD_NUMBER", help="the patient to export")
+    which.add_argument("--all", action="store_true", help="every patient of the clinic")
+    exp.add_argument("--format", choices=["json", "fhir", "csv"], default="json",
+                     help="exam-record JSON (default), FHIR R4 bundle, or CSV")
+    exp.add_argument("--out", type=Path, metavar="FILE|FOLDER",
+                     help="write here instead of standard output; with --all and json or fhir, a folder or a "
+                          ".zip file (required)")
 
     assess = commands.add_parser(
         "assess", help="the decision-support answer for a record file (JSON, no database)",
@@ -143,30 +167,51 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from exam_app.services.records import import_file
+    from exam_app.services.exports import import_paths
 
     refused = 0
     with _context(args) as ctx:
-        for path in args.files:
-            try:
-                result = import_file(ctx, path)
-            except InvalidInput as error:
-                print(f"exam-app: {error}", file=sys.stderr)
+        for outcome in import_paths(ctx, args.paths):
+            if outcome.result is None:
+                print(f"exam-app: {outcome.refusal}", file=sys.stderr)
                 refused += 1
                 continue
+            result = outcome.result
             new = "new patient" if result.patient_created else "existing patient"
-            print(f"{path}: {result.record_number} ({new}): {result.visits_added} visits added, "
+            print(f"{outcome.source}: {result.record_number} ({new}): {result.visits_added} visits added, "
                   f"{result.visits_already_stored} already stored")
     return EXIT_INVALID if refused else EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
-    from exam_app.interop.exam_record import dumps_exam_record
-    from exam_app.services.records import load_record
+    from exam_app.services.exports import (
+        CSV,
+        FORMAT_NAMES,
+        export_patient,
+        write_clinic_csv,
+        write_clinic_files,
+    )
 
+    if args.all and args.format != CSV and args.out is None:
+        raise InvalidInput(f"--out: --all --format {args.format} writes one file per patient: "
+                           "name a new or empty folder, or a .zip file")
     with _context(args) as ctx:
-        ctx.require("export")
-        text = dumps_exam_record(load_record(ctx, args.record_number))
+        if not args.all:
+            text = export_patient(ctx, args.record_number, args.format)
+        elif args.format != CSV:
+            done = write_clinic_files(ctx, args.format, args.out)
+            print(f"{done.out}: {done.patients} patients, one {FORMAT_NAMES[done.fmt]} file each")
+            return EXIT_OK
+        elif args.out is None:
+            write_clinic_csv(ctx, sys.stdout)
+            return EXIT_OK
+        else:
+            try:
+                with args.out.open("w", encoding="utf-8", newline="") as stream:
+                    write_clinic_csv(ctx, stream)
+            except OSError as error:
+                raise InvalidInput(f"--out: cannot write {args.out} ({error.strerror})") from None
+            return EXIT_OK
     _write_output(text, args.out)
     return EXIT_OK
 
@@ -268,7 +313,7 @@ def _write_output(text: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8", newline="")  # CSV rows end in CRLF on every system
     except OSError as error:
         raise InvalidInput(f"--out: cannot write {out} ({error.strerror})") from None
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -18,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.background import run_in_background
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
 from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.exports import file_names, save_fhir_bundle
 from exam_app.services.visits import discard_draft
 from exam_app.wording import moment
 
@@ -101,6 +105,13 @@ class PatientPage(QWidget):
         self.compare_button.clicked.connect(lambda: self.compare_requested.emit(self.record_number))
         self.referral_button = QPushButton("Referral letter… (Ctrl+L)")
         self.referral_button.clicked.connect(lambda: self.referral_requested.emit(self.record_number))
+        self.fhir_button = QPushButton("Save as FHIR…")
+        self.fhir_button.clicked.connect(self.save_fhir)
+        self.fhir_button.setEnabled(ctx.may("export"))
+        self.fhir_button.setToolTip("The patient's signed visits, scores and letters as a FHIR R4 bundle"
+                                    if ctx.may("export") else f"{ctx.user.display_name} may not export records")
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("hint")
         self.back_button = QPushButton("◀ Patients (Esc)")
         self.back_button.clicked.connect(self.back_requested)
         self.discard_button = QPushButton("Discard draft…")
@@ -109,7 +120,7 @@ class PatientPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable_discard())
         buttons = QHBoxLayout()
         for button in (self.back_button, self.edit_button, self.compare_button, self.referral_button,
-                       self.discard_button):
+                       self.fhir_button, self.discard_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
@@ -118,10 +129,12 @@ class PatientPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.window_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.saved_label)
         layout.addLayout(buttons)
 
     def show_patient(self, record_number: str, now: datetime | None = None) -> None:
         self.record_number = record_number
+        self.saved_label.setText("")
         self.overview = patient_overview(self.ctx, record_number, now)
         patient = self.overview.patient
         born = patient.birth_date.strftime("%d %b %Y") if patient.birth_date else "birth date unknown"
@@ -136,6 +149,25 @@ class PatientPage(QWidget):
             self.table.selectRow(0)
         self._enable_discard()
         self.table.setFocus()
+
+    def save_fhir(self) -> None:
+        """Ask where, then write the patient's FHIR bundle there, off the GUI thread."""
+        record_number = self.record_number
+        default = Path.home() / file_names([record_number], ".fhir.json")[record_number]
+        path, _ = QFileDialog.getSaveFileName(self, "Save the patient's record as FHIR", str(default),
+                                              "FHIR JSON (*.json)")
+        if not path:
+            return
+        self.saved_label.setText("Saving the FHIR bundle…")
+        run_in_background(lambda: save_fhir_bundle(self.ctx, record_number, Path(path)), self._fhir_saved,
+                          self._fhir_failed, self)
+
+    def _fhir_saved(self, path: Path) -> None:
+        self.saved_label.setText(f"Saved as FHIR to {path}.")
+
+    def _fhir_failed(self, error: Exception) -> None:
+        self.saved_label.setText("")
+        QMessageBox.warning(self, "Not saved", str(error))
 
     def selected_visit(self) -> VisitRow | None:
         rows = self.table.selectionModel().selectedRows()

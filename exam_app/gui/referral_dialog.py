@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from exam_app.gui.background import run_in_background
 from exam_app.gui.pdf_pages import page_images, print_pdf
 from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.exports import file_names, save_fhir_bundle
 from exam_app.services.referral import (
     DEFAULT_RECIPIENT,
     IssuedLetter,
@@ -80,6 +81,12 @@ class ReferralDialog(QDialog):
         self.save_button = QPushButton("Issue and save as PDF…")
         self.print_button.clicked.connect(self.issue_and_print)
         self.save_button.clicked.connect(self.issue_and_save)
+        # For a recipient whose system reads FHIR: the visits, scores and the letters issued so far.
+        self.fhir_button = QPushButton("Save the record as FHIR…")
+        self.fhir_button.clicked.connect(self.save_fhir)
+        self.fhir_button.setEnabled(ctx.may("export"))
+        if not ctx.may("export"):
+            self.fhir_button.setToolTip(f"{ctx.user.display_name} may not export records")
         QShortcut(QKeySequence("Ctrl+P"), self, self.issue_and_print)
 
         self.history = QListWidget()
@@ -97,6 +104,7 @@ class ReferralDialog(QDialog):
         side.addLayout(form)
         side.addWidget(self.print_button)
         side.addWidget(self.save_button)
+        side.addWidget(self.fhir_button)
         side.addWidget(self.state)
         side.addSpacing(16)
         side.addWidget(QLabel("<b>Issued before</b>"))
@@ -207,6 +215,21 @@ class ReferralDialog(QDialog):
             QMessageBox.warning(self, "Not saved", f"{path}: {error.strerror}")
             return
         self.state.setText(f"Saved to {path}.")
+
+    def save_fhir(self) -> None:
+        record_number = self.record_number
+        default = Path.home() / file_names([record_number], ".fhir.json")[record_number]
+        path, _ = QFileDialog.getSaveFileName(self, "Save the record as FHIR", str(default), "FHIR JSON (*.json)")
+        if not path:
+            return
+        self.state.setText("Saving the FHIR bundle…")
+        run_in_background(lambda: save_fhir_bundle(self.ctx, record_number, Path(path)),
+                          lambda saved: self.state.setText(f"Saved as FHIR to {saved}."),
+                          self._fhir_failed, self)
+
+    def _fhir_failed(self, error: Exception) -> None:
+        self.state.setText("")
+        QMessageBox.warning(self, "Not saved", str(error))
 
     def _fill_history(self) -> None:
         self.history.clear()
