@@ -20,17 +20,17 @@ from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from exam_app.clinical.record import ExamRecord
 from exam_app.interop.chart import Chart, ChartVisit, IssuedLetterCopy
 from exam_app.interop.csv_export import csv_text, write_csv
 from exam_app.interop.exam_record import RecordError, dumps_exam_record, read_exam_record
 from exam_app.interop.fhir import fhir_bundle
-from exam_app.services.context import AppContext, InvalidInput, NotFound
+from exam_app.services.context import AppContext, InvalidInput, require_patient
 from exam_app.services.records import ImportResult, import_file, import_record
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, visit_from_row
+from exam_app.store.repository import audit, signed_visits
 
 JSON, FHIR, CSV = "json", "fhir", "csv"
 FORMATS = (JSON, FHIR, CSV)
@@ -49,12 +49,8 @@ def load_chart(ctx: AppContext, record_number: str) -> Chart:
     ctx.require("export")
     window_days = ctx.window_days
     with ctx.db.session() as session:
-        patient = session.scalar(
-            select(models.Patient).where(models.Patient.record_number == record_number)
-            .options(selectinload(models.Patient.visits).selectinload(models.Visit.findings)))
-        if patient is None:
-            raise NotFound(f"no patient with record number {record_number!r}")
-        signed = [v for v in patient.visits if v.status != "draft"]
+        patient = require_patient(session, record_number, with_visits=True)
+        signed = signed_visits(patient)
         by_id = {v.id: v for v in signed}
         letters: list[IssuedLetterCopy] = []
         if by_id:
@@ -131,8 +127,7 @@ def write_text(path: Path, text: str) -> None:
 def _note_export(ctx: AppContext, entity: str, entity_id: str | None, fmt: str, patients: int) -> None:
     """Records leaving the app are noted in the audit trail: who, when, which format, how many."""
     with ctx.db.session() as session:
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="records_exported", entity=entity,
-                                      entity_id=entity_id, detail={"format": fmt, "patients": patients}))
+        audit(session, ctx.user.id, "records_exported", entity, entity_id, {"format": fmt, "patients": patients})
 
 
 # ------------------------------------------------------------------ the whole clinic

@@ -95,6 +95,19 @@ def check_signable(visit: Visit, born: date | None) -> None:
             "record them (NT when not testable), or sign it as incomplete with the reason")
 
 
+def _check_no_less_complete(before: Visit, after: Visit, born: date | None) -> None:
+    """An amendment keeps what made the signature valid: plausible times, and the red flags and items
+    the signed visit had recorded (an imported visit may have left items out, and may still)."""
+    check_visit(after, born)
+    if not unanswered_red_flags(before) and unanswered_red_flags(after):
+        raise InvalidInput("red flags: a correction cannot leave a red-flag question unanswered")
+    if before.incomplete_reason is None and not missing_items(before):
+        missing = missing_items(after)
+        if missing and after.incomplete_reason is None:
+            raise InvalidInput(f"the corrected examination is not complete ({missing[0].label} not recorded); "
+                               "record it, or give the reason it is incomplete")
+
+
 def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
     """A new draft visit for the patient, examined now by the acting user."""
     ctx.require("record_visit")
@@ -185,8 +198,9 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
                 raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
             if row.version != version:
                 raise EditConflict(_conflict(visit_id))
-            check_signable(visit, row.patient.birth_date)
-            previous = visit_document(visit_from_row(row))
+            before = visit_from_row(row)
+            _check_no_less_complete(before, visit, row.patient.birth_date)
+            previous = visit_document(before)
             row.amendments.append(models.VisitAmendment(
                 amended_by_id=ctx.user.id, reason=reason.strip(), previous=previous))
             set_visit_fields(row, visit)

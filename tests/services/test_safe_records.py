@@ -152,3 +152,16 @@ def test_an_incomplete_visit_says_so_in_the_comparison_and_the_letter(ctx: AppCo
     assert column.incomplete_reason == "wheelchair user: could not stand"
     letter = issue_letter(ctx, referral_content(ctx, patient, None, "Spinal team"), ReferralOptions())
     assert "Incomplete examination: wheelchair user: could not stand" in text(letter.pdf)
+
+
+def test_an_amendment_may_not_make_a_complete_visit_incomplete_without_a_reason(ctx: AppContext, patient: str) -> None:
+    from exam_app.services.visits import amend_visit
+
+    opened = start_visit(ctx, patient)
+    done = complete(opened.visit)
+    version = sign_visit(ctx, opened.visit_id, done, opened.version)
+    gap = replace(done, gait={})
+    with pytest.raises(InvalidInput, match="not complete"):
+        amend_visit(ctx, opened.visit_id, gap, version, "heel walk was not done")
+    amend_visit(ctx, opened.visit_id, replace(gap, incomplete_reason="could not walk"), version, "not done")
+    assert open_visit(ctx, opened.visit_id).visit.incomplete_reason == "could not walk"
