@@ -29,8 +29,9 @@ from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.gui.app import make_application
 from exam_app.gui.compare_view import ComparisonView
-from exam_app.services.context import AppContext, open_context
+from exam_app.services.context import AppContext
 from exam_app.services.records import import_record
+from exam_app.services.startup import open_context
 
 VISITS = 200
 RUNS = 3

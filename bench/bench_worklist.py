@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from exam_app.services.context import open_context
+from exam_app.services.startup import open_context
 from exam_app.services.worklist import worklist
 from exam_app.store import models
 

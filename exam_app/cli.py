@@ -13,8 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from exam_app import __version__
-from exam_app.services.context import AppContext, InvalidInput, ServiceError, open_context
+from exam_app.services.context import AppContext, InvalidInput, ServiceError
+from exam_app.services.startup import open_context
 from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError
+from exam_app.tables import rules
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -218,12 +220,11 @@ def _export(args: argparse.Namespace) -> int:
 
 def _assess(args: argparse.Namespace) -> int:
     from exam_app.clinical.assess import assess_record
-    from exam_app.clinical.vocabulary import rule_tables
     from exam_app.services.records import read_record_file
 
-    limits = rule_tables()["window_days"]
-    if args.window_days is not None and not limits["min"] <= args.window_days <= limits["max"]:
-        raise InvalidInput(f"--window-days: {args.window_days} is outside {limits['min']} to {limits['max']}")
+    limits = rules().window_days
+    if args.window_days is not None and not limits.min <= args.window_days <= limits.max:
+        raise InvalidInput(f"--window-days: {args.window_days} is outside {limits.min} to {limits.max}")
     record = read_record_file(args.file)
     answer = assess_record(record, args.window_days).to_json()
     print(json.dumps(answer, ensure_ascii=False, indent=2))
@@ -256,8 +257,9 @@ def _referral(args: argparse.Namespace) -> int:
 
 
 def _worklist(args: argparse.Namespace) -> int:
+    from exam_app.presentation import pattern_text, progression_line, time_left_text, urgency_label
     from exam_app.services.worklist import worklist
-    from exam_app.wording import duration, moment
+    from exam_app.wording import moment
 
     now = datetime.now().astimezone()
     with _context(args) as ctx:
@@ -266,12 +268,10 @@ def _worklist(args: argparse.Namespace) -> int:
     print(f"Window-period worklist at {moment(now)} (window {days} days): {len(entries)} patients")
     rows = [("TIME LEFT", "RECORD", "NAME", "LAST EXAMINED", "URGENCY", "PATTERN", "ALERT")]
     for e in entries:
-        left = duration(e.window.time_left) if e.window.within and e.window.time_left is not None else "closed"
-        alert = ("PROGRESSION WITHIN THE WINDOW PERIOD: " + "; ".join(e.changes) if e.progression_within_window
+        alert = (progression_line(e.changes) if e.progression_within_window
                  else f"worse {moment(e.last_worsened_at)}" if e.last_worsened_at else "")
-        pattern = e.pattern.replace("_", " ") + (f" ({e.nerve.replace('_', ' ')})" if e.nerve else "")
-        rows.append((left, e.record_number, e.name, moment(e.last_examined_at), e.urgency.replace("_", " "),
-                     pattern, alert))
+        rows.append((time_left_text(e.window), e.record_number, e.name, moment(e.last_examined_at),
+                     urgency_label(e.urgency), pattern_text(e.pattern, e.nerve), alert))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from exam_app.services.context import AppContext, open_context
+from exam_app.services.context import AppContext
+from exam_app.services.startup import open_context
 
 POSTGRES_VARIABLE = "EXAM_APP_TEST_POSTGRES_URL"
 NO_POSTGRES = f"no PostgreSQL server for the storage tests: set {POSTGRES_VARIABLE} (.ci/run starts one)"

@@ -25,17 +25,22 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["clinical", "store", "services", "interop", "report"])
+@pytest.mark.parametrize("layer", ["clinical", "store", "services", "interop", "report", "presentation.py",
+                                   "tables.py", "wording.py", "cli.py"])
 def test_no_qt_below_the_gui(layer: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(n for n in _imports(path) if n.split(".")[0] in QT_MODULES)
-        for path in (PACKAGE / layer).rglob("*.py")
+        for path in _files(PACKAGE / layer)
     }
     assert {p: names for p, names in offenders.items() if names} == {}
 
 
+def _files(where: Path) -> list[Path]:
+    return [where] if where.is_file() else sorted(where.rglob("*.py"))
+
+
 def test_the_clinical_core_imports_nothing_else_of_the_app() -> None:
-    allowed = ("exam_app.clinical", "exam_app.paths")
+    allowed = ("exam_app.clinical", "exam_app.paths", "exam_app.tables", "exam_app.wording")
     offenders = {
         str(path.relative_to(ROOT)): sorted(
             n for n in _imports(path) if n.startswith("exam_app") and not n.startswith(allowed))
@@ -50,3 +55,42 @@ def test_import_linter_contracts_hold() -> None:
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 kept, 0 broken" in result.stdout
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The app's modules a file imports: `from exam_app.report import findings` is the submodule."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules.keys()
+            found.update(submodules or ({node.module} & modules.keys()))
+    return found
+
+
+def test_no_module_of_the_app_imports_itself_back() -> None:
+    """No cycle, not even through an import inside a function (the start-up is its own use case)."""
+    modules = {_module(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {name: {n for n in _imported_modules(path, modules) if n != name} for name, path in modules.items()}
+    cycles = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target] if target in path else [name, target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication
 
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
-from exam_app.services.context import open_context
 from exam_app.services.demo import demo_patients, fill_demo_clinic
+from exam_app.services.startup import open_context
 
 SIZES = ((1366, 768), (1920, 1080))
 

@@ -30,9 +30,9 @@ from exam_app.clinical.scores import (
     sensory_subtotals,
 )
 from exam_app.clinical.urgency import UrgencyTrigger, newly_severe_muscles, visit_urgency
-from exam_app.clinical.vocabulary import rule_tables
 from exam_app.clinical.window import OnsetSoFar, WindowStatus, window_length, window_status
 from exam_app.clinical.worsening import Change, EarlierFindings, Worsening
+from exam_app.tables import rules
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def assess_record(record: ExamRecord, window_days: int | None = None) -> RecordA
     return RecordAssessment(
         record_number=record.patient.record_number,
         window_days=days,
-        rules_version=rule_tables()["rules_version"],
+        rules_version=rules().rules_version,
         visits=assess_visits(record.visits, days),
     )
 

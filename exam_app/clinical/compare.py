@@ -38,6 +38,7 @@ from exam_app.clinical.record import TensionSign, Visit
 from exam_app.clinical.scores import LowerExtremityMotorScore, Score, SensorySubtotals
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.paths import resource_path
+from exam_app.tables import rules
 
 WORSE = "worse"
 BETTER = "better"
@@ -90,6 +91,10 @@ class CellValue(NamedTuple):
     text: str  # as the examiner wrote it, with its tag ("4+", "1*", "positive at 40°", "ND")
     standing: Standing | None  # None: never compared (NT, tagged, ND, a score counting a tagged value)
     number: float | None  # where it sits on the row's scale, for a chart; None for NT and ND
+    # Normal or not, the same on every screen and on paper: None for NT and scores (ND or a number).
+    # A grade tagged ** ("consider normal", ISNCSCI) is normal; one tagged * is shown as abnormal,
+    # with its tag, though the rules do not count it as the lesion's doing.
+    normal: bool | None = None
 
 
 def mark(before: Standing, after: Standing) -> str:
@@ -103,6 +108,41 @@ def mark(before: Standing, after: Standing) -> str:
     if after.fine > before.fine:
         return BETTER
     return SAME
+
+
+# --- one value, anywhere it is shown ---------------------------------------------------------
+
+
+def reading(kind: str, value: str | int | TensionSign) -> CellValue:
+    """A finding of `kind` (MOTOR, LIGHT_TOUCH, PIN_PRICK, REFLEX, PLANTAR_RESPONSE, ANKLE_CLONUS,
+    TENSION_SIGN, GAIT, ANAL) as every screen, the comparison and the letter read it."""
+    if kind == MOTOR:
+        return _motor(str(value))
+    if kind in (LIGHT_TOUCH, PIN_PRICK):
+        return _sensory(str(value))
+    if kind == REFLEX:
+        return _reflex(str(value))
+    if kind == ANKLE_CLONUS:
+        return _clonus(int(value))  # type: ignore[arg-type]
+    if kind == TENSION_SIGN:
+        return _tension(value if isinstance(value, TensionSign) else TensionSign(str(value)))
+    if kind in (PLANTAR_RESPONSE, GAIT, ANAL):
+        return _ordinal(kind, str(value))
+    raise ValueError(f"{kind!r} is not a kind of finding")
+
+
+def is_normal(kind: str, value: str | int | TensionSign) -> bool | None:
+    """True for a normal finding, False for an abnormal one, None when it cannot tell (NT)."""
+    return reading(kind, value).normal
+
+
+def change(kind: str, before: str | int | TensionSign, after: str | int | TensionSign) -> str | None:
+    """worse, better, same or recheck from `before` to `after`; None when either cannot be compared
+    (NT or tagged), as the comparison of visits marks a cell."""
+    first, second = reading(kind, before).standing, reading(kind, after).standing
+    if first is None or second is None:
+        return None
+    return mark(first, second)
 
 
 # --- reading a visit into cells ---------------------------------------------------------------
@@ -137,7 +177,8 @@ def _motor(text: str) -> CellValue:
     # Modifiers sit a third of a grade either side on a chart: 4- below 4, 4+ above it.
     number = grade.base + grade.modifier_rank / 3
     standing = Standing(-grade.base, 0, grade.modifier_rank) if grade.usable else None
-    return CellValue(text, standing, number)
+    full = rules().tested_normal_base
+    return CellValue(text, standing, number, grade.base == full or grade.tag == "**")
 
 
 @cache
@@ -145,7 +186,9 @@ def _sensory(text: str) -> CellValue:
     score = parse_sensory_score(text)
     if score.score is None:
         return CellValue(text, None, None)
-    return CellValue(text, Standing(-score.score) if score.usable else None, float(score.score))
+    normal = rules().abnormal_sensory_below_score
+    return CellValue(text, Standing(-score.score) if score.usable else None, float(score.score),
+                     score.score >= normal or score.tag == "**")
 
 
 @cache
@@ -160,7 +203,7 @@ def _reflex(text: str) -> CellValue:
         standing = Standing(grade - high, +1)
     else:
         standing = Standing(0)
-    return CellValue(text, standing, float(grade))
+    return CellValue(text, standing, float(grade), standing.severity == 0)
 
 
 @cache
@@ -169,13 +212,13 @@ def _ordinal(kind: str, text: str) -> CellValue:
     if text not in order:
         return CellValue(text, None, None)  # NT
     rank = order.index(text)
-    return CellValue(text, Standing(rank), float(rank))
+    return CellValue(text, Standing(rank), float(rank), rank == 0)
 
 
 @cache
 def _clonus(beats: int) -> CellValue:
     band = sum(1 for start in comparison_tables().clonus_bands_from if beats >= start)
-    return CellValue(str(beats), Standing(band), float(beats))
+    return CellValue(str(beats), Standing(band), float(beats), band == 0)
 
 
 @cache

@@ -22,7 +22,8 @@ from exam_app.clinical.findings import (
     reflex_subject,
     sensory_finding,
 )
-from exam_app.clinical.vocabulary import LEFT, RIGHT, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import LEFT, RIGHT, vocabulary
+from exam_app.tables import rules
 
 WEAK_MUSCLE = "weak_muscle"
 ABNORMAL_SENSATION = "abnormal_sensation"
@@ -75,15 +76,15 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    tables = rule_tables()
+    tables = rules()
     vocab = vocabulary()
     return _Rules(
-        weak_below=tables["weak_muscle_below_base"],
-        abnormal_below=tables["abnormal_sensory_below_score"],
-        reduced_reflex_max=tables["reduced_reflex_max_grade"],
-        hyperreflexia=tables["hyperreflexia_grade"],
-        clonus_abnormal=tables["clonus_abnormal_beats"],
-        umn_plantar=frozenset(tables["upper_motor_neuron_plantar_responses"]),
+        weak_below=tables.weak_muscle_below_base,
+        abnormal_below=tables.abnormal_sensory_below_score,
+        reduced_reflex_max=tables.reduced_reflex_max_grade,
+        hyperreflexia=tables.hyperreflexia_grade,
+        clonus_abnormal=tables.clonus_abnormal_beats,
+        umn_plantar=frozenset(tables.upper_motor_neuron_plantar_responses),
         muscle_roots={m.id: m.roots for m in vocab.motor_items},
         key_roots={m.id: m.key_root for m in vocab.motor_items},
         reflex_roots={r.id: r.roots for r in vocab.reflexes},

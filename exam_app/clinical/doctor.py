@@ -6,16 +6,13 @@ and never derives them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import Any
 
 from exam_app.clinical.deficits import abnormal_sensations, weak_muscles
 from exam_app.clinical.examination import read_examination
 from exam_app.clinical.record import Visit
-from exam_app.paths import resource_path
+from exam_app.tables import doctor
 
 
 @dataclass(frozen=True)
@@ -52,22 +49,13 @@ class DoctorNote:
     addenda: tuple[Addendum, ...] = ()  # results added after signing, oldest first
 
 
-@cache
-def doctor_vocabulary() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resource_path("doctor.json").read_text(encoding="utf-8"))
-    return data
-
-
 def label(kind: str, item_id: str) -> str:
     """The words for an id of one of the lists ("levels", "causes", "investigations", "plans")."""
-    for row in doctor_vocabulary()[kind]:
-        if row["id"] == item_id:
-            return str(row["label"])
-    raise KeyError(f"{item_id!r} is not in {kind}")
+    return doctor().label(kind, item_id)
 
 
 def plans_surgery(note: DoctorNote) -> bool:
-    surgical = {row["id"] for row in doctor_vocabulary()["plans"] if row.get("is_surgery")}
+    surgical = {plan.id for plan in doctor().plans if plan.is_surgery}
     return bool(surgical & set(note.plans))
 
 

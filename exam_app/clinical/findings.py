@@ -8,11 +8,12 @@ values as the examiner wrote them (tags included), e.g. "left great-toe extensio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from functools import cache, lru_cache
+from datetime import datetime
+from functools import cache
 
 from exam_app.clinical.record import TensionSign
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.wording import written_moment
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def visit_span(earlier: datetime, later: datetime) -> str:
     """'2026-11-02 → 2026-11-03'; with times when both visits fall on the same day, and with offsets
     when the visits were recorded in different offsets (else 12:00 → 08:00 could read backwards)."""
     if earlier.utcoffset() != later.utcoffset():
-        return f"{moment(earlier)} → {moment(later)}"
+        return f"{written_moment(earlier)} → {written_moment(later)}"
     if earlier.date() == later.date():
         return f"{earlier:%Y-%m-%d %H:%M} → {later:%Y-%m-%d %H:%M}"
     return f"{earlier.date().isoformat()} → {later.date().isoformat()}"
@@ -145,15 +146,3 @@ def visit_span(earlier: datetime, later: datetime) -> str:
 def change_finding(subject: str, before: str, after: str, earlier: datetime, later: datetime) -> str:
     """'left great-toe extension 4 → 2 (2026-11-02 → 2026-11-03)'."""
     return f"{subject} {before} → {after} ({visit_span(earlier, later)})"
-
-
-def moment(when: datetime) -> str:
-    """A time as clinicians read it, with its offset: '2026-11-04 20:00 +01:00'."""
-    return _moment(when, when.tzinfo, when.fold)
-
-
-# The zone and fold are in the key: equal instants in different zones compare equal but read differently.
-@lru_cache(maxsize=1024)
-def _moment(when: datetime, zone: tzinfo | None, fold: int) -> str:
-    offset = when.strftime("%z")
-    return f"{when:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"

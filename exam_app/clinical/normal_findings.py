@@ -65,3 +65,16 @@ def with_remaining_normal(visit: Visit, part: str) -> Visit:
             dap=visit.dap or normal["anal"],
         )
     raise ValueError(f"{part!r} is not a part of the examination")
+
+
+def normal_examination(visit: Visit, answer_red_flags: bool = True) -> Visit:
+    """Every item not recorded yet, in every part, set to normal; with `answer_red_flags`, every
+    red-flag question not answered yet answered "no". What "all remaining normal" on each page gives:
+    the one builder of a normal examination for the demo clinic, the letter's specimens and the tests."""
+    for part in (MOTOR, SENSORY, SIGNS):
+        visit = with_remaining_normal(visit, part)
+    if not answer_red_flags:
+        return visit
+    answered = set(visit.red_flags) | set(visit.red_flags_no)
+    unanswered = tuple(f.id for f in vocabulary().red_flags if f.id not in answered)
+    return replace(visit, red_flags_no=(*visit.red_flags_no, *unanswered), asked=visit.asked | {"red_flags"})

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from exam_app.clinical.deficits import (
     ABNORMAL_SENSATION,
@@ -22,15 +22,11 @@ from exam_app.clinical.deficits import (
 )
 from exam_app.clinical.examination import Examination
 from exam_app.clinical.findings import anal_finding, motor_finding, red_flag_finding, sensory_finding
-from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.tables import Pattern, PeripheralNerveRule, rules
 
-CORD_OR_CENTRAL = "cord_or_central"
-CAUDA_EQUINA = "cauda_equina"
-PERIPHERAL_NERVE = "peripheral_nerve"
-RADICULOPATHY = "radiculopathy"
-MULTIRADICULAR = "multiradicular"
-NORMAL = "normal"
-INDETERMINATE = "indeterminate"
+# The patterns of spec 3.3, first match wins.
+CORD_OR_CENTRAL, CAUDA_EQUINA, PERIPHERAL_NERVE, RADICULOPATHY, MULTIRADICULAR, NORMAL, INDETERMINATE = Pattern
 
 
 class PatternResult(NamedTuple):
@@ -51,27 +47,27 @@ class _Nerve:
 
 @cache
 def _nerves() -> tuple[_Nerve, ...]:
-    return tuple(_nerve(row) for row in rule_tables()["peripheral_nerves"])
+    return tuple(_nerve(row) for row in rules().peripheral_nerves)
 
 
-def _nerve(row: dict[str, Any]) -> _Nerve:
+def _nerve(row: PeripheralNerveRule) -> _Nerve:
     return _Nerve(
-        id=row["id"],
-        label=row["label"],
+        id=row.id,
+        label=row.label,
         territory={
-            WEAK_MUSCLE: frozenset(row["motor"]),
-            ABNORMAL_SENSATION: frozenset(row["sensory"]),
-            REDUCED_REFLEX: frozenset(row["reflexes"]),
+            WEAK_MUSCLE: frozenset(row.motor),
+            ABNORMAL_SENSATION: frozenset(row.sensory),
+            REDUCED_REFLEX: frozenset(row.reflexes),
         },
-        weak_any=tuple(row["requires_weak_any"]),
-        weak_all=tuple(row["requires_weak_all"]),
-        tested_normal=tuple(row["requires_tested_normal"]),
+        weak_any=row.requires_weak_any,
+        weak_all=row.requires_weak_all,
+        tested_normal=row.requires_tested_normal,
     )
 
 
 @cache
 def pattern_labels() -> dict[str, str]:
-    return {row["id"]: row["label"] for row in rule_tables()["patterns"]}
+    return dict(rules().pattern_labels)
 
 
 @cache
@@ -81,7 +77,7 @@ def nerve_labels() -> dict[str, str]:
 
 @cache
 def _root_order() -> tuple[str, ...]:
-    return tuple(rule_tables()["root_order"])
+    return rules().root_order
 
 
 def classify_pattern(
@@ -114,19 +110,19 @@ class _CaudaEquina:
 
 @cache
 def _cauda_equina() -> _CaudaEquina:
-    rules = rule_tables()["cauda_equina"]
+    cauda = rules().cauda_equina
     modalities = [m.id for m in vocabulary().sensory_modalities]
     return _CaudaEquina(
-        anal_items=tuple(rules["anal_items_no"]),
-        anal_result=rules["anal_result"],
+        anal_items=cauda.anal_items_no,
+        anal_result=cauda.anal_result,
         sensory_keys=tuple(
             (modality, level, side)
             for side in SIDES
-            for level in rules["sensory_levels_below_normal"]
+            for level in cauda.sensory_levels_below_normal
             for modality in modalities
         ),
-        below=rule_tables()["abnormal_sensory_below_score"],
-        red_flags=frozenset(rules["red_flags"]),
+        below=rules().abnormal_sensory_below_score,
+        red_flags=frozenset(cauda.red_flags),
     )
 
 
@@ -176,7 +172,7 @@ def _tested_normal(exam: Examination, nerve: _Nerve, side: str) -> tuple[str, ..
 
     A tagged 5 does not count: the rules skip tagged values, and "not tested" must not pass.
     """
-    normal_base = rule_tables()["tested_normal_base"]
+    normal_base = rules().tested_normal_base
     findings = []
     for item in nerve.tested_normal:
         grade = exam.graded_motor.get((item, side))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from exam_app.clinical.vocabulary import rule_tables
+from exam_app.tables import rules
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,12 @@ class Limits:
 
 @cache
 def limits() -> Limits:
-    tables = rule_tables()
-    times, ranges = tables["plausible_times"], tables["value_ranges"]
+    tables = rules()
     return Limits(
-        max_age_years=int(times["max_age_years"]),
-        exam_ahead=timedelta(minutes=int(times["exam_ahead_minutes"])),
-        clonus_beats=ValueRange(int(ranges["ankle_clonus_beats"]["min"]), int(ranges["ankle_clonus_beats"]["max"])),
-        tension_sign_angle=ValueRange(int(ranges["tension_sign_angle"]["min"]),
-                                      int(ranges["tension_sign_angle"]["max"])),
+        max_age_years=tables.max_age_years,
+        exam_ahead=timedelta(minutes=tables.exam_ahead_minutes),
+        clonus_beats=ValueRange(tables.clonus_beats_range.low, tables.clonus_beats_range.high),
+        tension_sign_angle=ValueRange(tables.tension_sign_angle_range.low, tables.tension_sign_angle_range.high),
     )
 
 

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from exam_app.clinical.deficits import ABNORMAL_SENSATION, REDUCED_REFLEX, WEAK_MUSCLE, Deficit
 from exam_app.clinical.examination import Examination
 from exam_app.clinical.findings import gait_finding, tension_finding
-from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.tables import rules
 
 
 class RootEvidence(NamedTuple):
@@ -49,16 +50,15 @@ class _Weights:
 
 @cache
 def _weights() -> _Weights:
-    tables = rule_tables()
-    weights = tables["root_weights"]
-    supporting = tables["supporting_signs"]
+    tables = rules()
+    weights = tables.root_weights
     vocab = vocabulary()
     return _Weights(
-        positive_tension_sign_per_root=weights["positive_tension_sign_per_root"],
-        abnormal_gait_per_root=weights["abnormal_gait_per_root"],
-        root_rank={root: rank for rank, root in enumerate(tables["probable_root_range"])},
-        positive_tension=frozenset(supporting["tension_sign_results"]),
-        abnormal_gait=frozenset(supporting["gait_results"]),
+        positive_tension_sign_per_root=weights.positive_tension_sign_per_root,
+        abnormal_gait_per_root=weights.abnormal_gait_per_root,
+        root_rank={root: rank for rank, root in enumerate(tables.probable_root_range)},
+        positive_tension=frozenset(tables.supporting_tension_sign_results),
+        abnormal_gait=frozenset(tables.supporting_gait_results),
         tension_roots={t.id: t.roots for t in vocab.tension_signs},
         gait_roots={g.id: g.roots for g in vocab.gait_items},
     )
@@ -103,20 +103,20 @@ def _deficit_evidence(
 
 @cache
 def _points(kind: str, item: str) -> tuple[tuple[str, float], ...]:
-    weights = rule_tables()["root_weights"]
+    weights = rules().root_weights
     vocab = vocabulary()
     if kind == WEAK_MUSCLE:
         muscle = vocab.motor(item)
         return tuple(
             (
                 root,
-                weights["weak_muscle_per_root"]
-                + (weights["weak_key_muscle_bonus"] if root == muscle.key_root else 0.0),
+                weights.weak_muscle_per_root
+                + (weights.weak_key_muscle_bonus if root == muscle.key_root else 0.0),
             )
             for root in muscle.roots
         )
     if kind == ABNORMAL_SENSATION:
-        return ((item, weights["abnormal_key_point_per_modality"]),)
+        return ((item, weights.abnormal_key_point_per_modality),)
     if kind == REDUCED_REFLEX:
-        return tuple((root, weights["reduced_reflex_per_root"]) for root in vocab.reflex(item).roots)
+        return tuple((root, weights.reduced_reflex_per_root) for root in vocab.reflex(item).roots)
     raise ValueError(f"unknown deficit kind {kind!r}")

@@ -11,7 +11,8 @@ from typing import Literal, NamedTuple
 
 from exam_app.clinical.examination import Examination
 from exam_app.clinical.findings import level_label, modality_label, motor_finding, movement, sensory_finding
-from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, vocabulary
+from exam_app.tables import rules
 
 NOT_DETERMINABLE: Literal["ND"] = "ND"
 
@@ -58,7 +59,7 @@ class SensorySubtotals(NamedTuple):
 
 @cache
 def _key_muscles() -> tuple[str, ...]:
-    return tuple(rule_tables()["key_muscles"])
+    return rules().key_muscles
 
 
 @cache

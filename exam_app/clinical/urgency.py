@@ -11,16 +11,16 @@ from functools import cache
 from typing import NamedTuple
 
 from exam_app.clinical.examination import Examination, clinical_order
-from exam_app.clinical.findings import moment, motor_subject, red_flag_finding
+from exam_app.clinical.findings import motor_subject, red_flag_finding
 from exam_app.clinical.pattern import PatternResult, pattern_labels
-from exam_app.clinical.vocabulary import rule_tables, vocabulary
+from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
 from exam_app.clinical.worsening import EarlierFindings, Worsening
+from exam_app.tables import Urgency as Tier
+from exam_app.tables import rules
+from exam_app.wording import written_moment as moment
 
-EMERGENCY = "emergency"
-SAME_DAY = "same_day"
-URGENT = "urgent"
-ROUTINE = "routine"
+ROUTINE, URGENT, SAME_DAY, EMERGENCY = Tier
 
 
 class UrgencyTrigger(NamedTuple):
@@ -50,7 +50,7 @@ def newly_severe_muscles(exam: Examination, earlier: EarlierFindings) -> list[st
     """
     if earlier.previous is not None and exam.graded_motor == earlier.previous.graded_motor:
         return []  # the same grades as the previous visit: a grade of 3 or below is not new
-    at_most: int = rule_tables()["urgent_muscle_base_at_most"]
+    at_most = rules().urgent_muscle_base_at_most
     order = clinical_order()
     severe = [key for key, grade in exam.graded_motor.items() if grade.base is not None and grade.base <= at_most]
     severe.sort(key=lambda key: (order.sides[key[1]], order.motor[key[0]]))
@@ -78,7 +78,7 @@ def visit_urgency(
 ) -> Urgency:
     vocab = vocabulary()
     triggers = [UrgencyTrigger(vocab.red_flag(flag).tier, red_flag_finding(flag)) for flag in red_flags]
-    if pattern.pattern in rule_tables()["same_day_patterns"]:
+    if pattern.pattern in rules().same_day_patterns:
         label = pattern_labels()[pattern.pattern]
         triggers.append(UrgencyTrigger(SAME_DAY, f"pattern {label}: {'; '.join(pattern.findings)}"))
     if worsening.worsened:
@@ -108,5 +108,5 @@ def patient_urgency(latest_tier: str, progression_in_open_window: bool) -> str:
 def worklist_priority(tier: str) -> int:
     """0 first: the tiers listed in `worklist_first_tiers` (emergency, then same day) come before the
     rest of the worklist, which is then ordered by the time left in the window."""
-    first: list[str] = rule_tables()["worklist_first_tiers"]
+    first = rules().worklist_first_tiers
     return first.index(tier) if tier in first else len(first)

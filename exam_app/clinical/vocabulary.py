@@ -160,10 +160,3 @@ def vocabulary() -> Vocabulary:
         urgency_tiers=tuple(UrgencyTier(r["id"], r["label"], r["rank"]) for r in raw["urgency_tiers"]),
         sexes=tuple(raw["sexes"]),
     )
-
-
-@cache
-def rule_tables() -> dict[str, Any]:
-    """The rule tables of `resources/rules.json`, loaded once (treat as read-only)."""
-    tables: dict[str, Any] = json.loads(resource_path("rules.json").read_text(encoding="utf-8"))
-    return tables

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cached_property, lru_cache
 
-from exam_app.clinical.findings import moment
-from exam_app.clinical.vocabulary import rule_tables
+from exam_app.tables import rules
+from exam_app.wording import written_moment as moment
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,13 @@ class WindowStatus:
 
 def window_length(window_days: int | None = None) -> int:
     """The window length in days: the clinic's default when None; ValueError outside min..max."""
-    limits = rule_tables()["window_days"]
+    limits = rules().window_days
     if window_days is None:
-        default: int = limits["default"]
-        return default
+        return limits.default
     if isinstance(window_days, bool) or not isinstance(window_days, int):
         raise ValueError(f"window days must be a whole number, not {window_days!r}")
-    if not limits["min"] <= window_days <= limits["max"]:
-        raise ValueError(f"window days must be from {limits['min']} to {limits['max']}, not {window_days}")
+    if not limits.min <= window_days <= limits.max:
+        raise ValueError(f"window days must be from {limits.min} to {limits.max}, not {window_days}")
     return window_days
 
 

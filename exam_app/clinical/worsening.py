@@ -17,7 +17,8 @@ from exam_app.clinical.examination import Examination, clinical_order
 from exam_app.clinical.findings import change_finding, motor_subject, sensory_subject
 from exam_app.clinical.grades import MotorGrade, SensoryScore, parse_motor_grade
 from exam_app.clinical.scores import LowerExtremityMotorScore
-from exam_app.clinical.vocabulary import SIDES, rule_tables
+from exam_app.clinical.vocabulary import SIDES
+from exam_app.tables import rules
 
 MOTOR = "motor"
 SENSORY = "sensory"
@@ -68,8 +69,8 @@ class _Thresholds:
 
 @cache
 def _thresholds() -> _Thresholds:
-    major = rule_tables()["major_fall"]
-    return _Thresholds(major["to_base_at_most"], major["from_base_at_least"], major["lems_side_drop"])
+    major = rules().major_fall
+    return _Thresholds(major.to_base_at_most, major.from_base_at_least, major.lems_side_drop)
 
 
 @dataclass

@@ -16,7 +16,7 @@ A new score clears a tag; the tag belongs to the value it was given to.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from typing import Any, ClassVar
 
@@ -40,7 +40,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -50,7 +49,6 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
     QResizeEvent,
-    QShortcut,
     QTransform,
 )
 from PySide6.QtWidgets import (
@@ -78,11 +76,11 @@ from exam_app.clinical.body_map import (
     difference_styles,
     score_styles,
 )
+from exam_app.clinical.compare import LIGHT_TOUCH, PIN_PRICK, change
 from exam_app.clinical.grades import is_sensory_score, parse_sensory_score
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, vocabulary
+from exam_app.gui.keys import caption, shortcut
 
-LIGHT_TOUCH = "light_touch"
-PIN_PRICK = "pin_prick"
 MODALITIES: tuple[str, str] = (LIGHT_TOUCH, PIN_PRICK)
 
 # level -> side -> score text, as in the exam record ("2", "1*", "NT"...); a missing entry was
@@ -145,22 +143,12 @@ def _tag(score: str) -> str:
 
 
 def score_change(before: str, after: str) -> str:
-    """'worse', 'better', 'same' or 'not_compared' for one region between two visits.
-
-    Only untagged numeric scores compare (spec 3.2: a fall 2→1, 2→0, 1→0 is a worsening); NT,
-    a tagged score or a missing one cannot be compared, and the chart says so.
-    """
+    """'worse', 'better', 'same' or 'not_compared' for one region between two visits: the comparison's
+    own reading (`exam_app.clinical.compare.change`); NT, a tagged or a missing score is not compared,
+    and the chart says so."""
     if not (before and after):
         return "not_compared"
-    first, second = parse_sensory_score(before), parse_sensory_score(after)
-    if not (first.usable and second.usable):
-        return "not_compared"
-    assert first.score is not None and second.score is not None
-    if second.score < first.score:
-        return "worse"
-    if second.score > first.score:
-        return "better"
-    return "same"
+    return change(LIGHT_TOUCH, before, after) or "not_compared"
 
 
 # --- look ----------------------------------------------------------------------------------
@@ -835,8 +823,8 @@ class DermatomeChart(QWidget):
     def _modality_buttons(self) -> dict[str, QPushButton]:
         group = QButtonGroup(self)
         buttons = {
-            LIGHT_TOUCH: QPushButton("Light touch (cotton wisp) Alt+L"),
-            PIN_PRICK: QPushButton("Pin prick (sharp/dull) Alt+P"),
+            LIGHT_TOUCH: QPushButton(caption("Light touch (cotton wisp)", "light_touch")),
+            PIN_PRICK: QPushButton(caption("Pin prick (sharp/dull)", "pin_prick")),
         }
         for modality, button in buttons.items():
             button.setCheckable(True)
@@ -846,9 +834,8 @@ class DermatomeChart(QWidget):
             button.toggled.connect(lambda on, m=modality: self._on_layer_button(m, on))
             # Not a button mnemonic: switching the layer must leave the keyboard focus on the
             # region being scored, so the examiner goes on typing where they are.
-            key = "Alt+L" if modality == LIGHT_TOUCH else "Alt+P"
-            shortcut = QShortcut(QKeySequence(key), self, lambda m=modality: self.set_modality(m))
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut(modality, self, partial(self.set_modality, modality),
+                     Qt.ShortcutContext.WidgetWithChildrenShortcut)
         buttons[LIGHT_TOUCH].setChecked(True)
         return buttons
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.compare import BETTER, RECHECK, SAME, WORSE
 from exam_app.gui.body_chart import DIFFERENCE_STYLES
+from exam_app.presentation import palette, progression_alert
 from exam_app.services.comparison import Comparison, ComparisonCell, ComparisonColumn, ComparisonRow
 from exam_app.wording import moment
 
@@ -57,7 +58,6 @@ MARK_STYLES: dict[str, MarkStyle] = {
 }
 WINDOW_HEADER = "#cbb8ec"  # the band over the visits inside the window period
 WINDOW_CELL = "#f1ebfa"
-PROGRESSION_INK = "#a50f15"  # the headline alert's red (review page, patient page)
 HEADING_FILL = "#e4e8ec"
 SELECTION_EDGE = "#1f5f99"
 
@@ -151,7 +151,7 @@ class ComparisonTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and column.within_window:
             return QBrush(QColor(WINDOW_HEADER))
         if role == Qt.ItemDataRole.ForegroundRole and column.progression_within_window:
-            return QBrush(QColor(PROGRESSION_INK))
+            return QBrush(QColor(palette().alert))
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return visit_description(column)
         return None
@@ -215,7 +215,7 @@ def visit_description(column: ComparisonColumn) -> str:
         parts.append("after the window period")
     text = ", ".join(parts)
     if column.changes:
-        heading = "PROGRESSION WITHIN THE WINDOW PERIOD" if column.progression_within_window else "Worse"
+        heading = progression_alert().upper() if column.progression_within_window else "Worse"
         text += f"\n{heading}:\n" + "\n".join(f"  {change}" for change in column.changes)
     return text
 

@@ -16,7 +16,6 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -30,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.clinical.body_map import FillStyle as BodyChartFill
 from exam_app.clinical.compare import WORSE, Cell
-from exam_app.gui.body_chart import FillStyle as BodyChartFill
 from exam_app.gui.body_chart import LegendSwatch
 from exam_app.gui.compare_dermatomes import DermatomeDifferencePanel
 from exam_app.gui.compare_table import (
@@ -40,8 +39,10 @@ from exam_app.gui.compare_table import (
     ComparisonTableModel,
     FrozenColumnTable,
 )
+from exam_app.gui.keys import caption, shortcut
+from exam_app.gui.rich_text import window_html
 from exam_app.gui.trend_chart import TrendChart
-from exam_app.gui.visit.review_page import window_text
+from exam_app.presentation import progression_alert
 from exam_app.services.comparison import Comparison, ComparisonColumn, compare_visits
 from exam_app.services.context import AppContext
 from exam_app.wording import duration, moment
@@ -72,7 +73,7 @@ class ComparisonView(QWidget):
         self.dermatomes = DermatomeDifferencePanel()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Findings and trend, or dermatome map")
-        self.back_button = QPushButton("◀ Patient (Esc)")
+        self.back_button = QPushButton(caption("◀ Patient", "back"))
         self.back_button.setAccessibleName("Back to the patient")
         self._lay_out()
         self._wire()
@@ -127,7 +128,7 @@ class ComparisonView(QWidget):
 
     def _wire(self) -> None:
         self.back_button.clicked.connect(self.back_requested)
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
+        back = shortcut("back", self, self.back_requested.emit)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.changed_only.toggled.connect(self._refilter)
         self.table.selectionModel().selectionChanged.connect(self._on_row_selected)
@@ -166,7 +167,7 @@ class ComparisonView(QWidget):
             f"{escape(patient.record_number)} · {count} signed visit{'s' if count != 1 else ''}")
         window = comparison.window_now
         self.window_label.setText(
-            f"<b>Window period</b> ({comparison.window_days} days): {window_text(window)}" if window
+            f"<b>Window period</b> ({comparison.window_days} days): {window_html(window)}" if window
             else "<b>Window period:</b> no signed visit yet.")
         progression = [column for column in comparison.columns if column.progression_within_window]
         self.alert.setVisible(bool(progression))
@@ -224,7 +225,7 @@ def _alert_banner() -> tuple[QFrame, QLabel]:
     layout = QVBoxLayout(banner)
     layout.setContentsMargins(10, 6, 10, 6)
     layout.addWidget(label)
-    banner.setAccessibleName("Progression within the window period")
+    banner.setAccessibleName(progression_alert())
     banner.hide()
     return banner, label
 
@@ -237,6 +238,6 @@ def _progression_html(column: ComparisonColumn, comparison: Comparison) -> str:
     else:
         left = "the window has now closed"
     findings = "; ".join(escape(change) for change in column.changes)
-    return (f"<b style='font-size:13pt'>Progression within the window period</b> at the visit of "
+    return (f"<b style='font-size:13pt'>{progression_alert()}</b> at the visit of "
             f"{escape(moment(column.examined_at))} · {escape(left)}<br>{findings}")
 

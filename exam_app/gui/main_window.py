@@ -7,10 +7,11 @@ patient, Enter open, Escape back.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from exam_app.gui.compare_view import ComparisonView
+from exam_app.gui.keys import shortcut
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
 from exam_app.gui.referral_dialog import ReferralDialog
@@ -60,13 +61,12 @@ class MainWindow(QMainWindow):
         self.patient.compare_requested.connect(self.compare_visits)
         self.comparison.back_requested.connect(lambda: self.show_patient(self.patient.record_number))
 
-        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.register_patient)
-        QShortcut(QKeySequence("Ctrl+N"), self, self._new_visit_here)
-        QShortcut(QKeySequence("Ctrl+L"), self, self._referral_here)
-        QShortcut(QKeySequence("Ctrl+K"), self, self._compare_here)
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.patient, self.show_home)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut("search", self, self.focus_search)
+        shortcut("register", self, self.register_patient)
+        shortcut("new_visit", self, self._new_visit_here)
+        shortcut("referral", self, self._referral_here)
+        shortcut("compare", self, self._compare_here)
+        shortcut("back", self.patient, self.show_home, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.patients.search.setFocus()
 
     # ------------------------------------------------------------------ navigation

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exam_app.clinical.pattern import pattern_labels
 from exam_app.gui.background import run_in_background
+from exam_app.gui.keys import caption
+from exam_app.gui.rich_text import window_html
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
-from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label, window_text
+from exam_app.presentation import palette, pattern_text, progression_alert, urgency_colour, urgency_label
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.exports import file_names, save_fhir_bundle
 from exam_app.services.visits import discard_draft
+from exam_app.tables import VisitStatus
 from exam_app.wording import moment
 
 
@@ -56,21 +58,20 @@ class VisitTableModel(RowsTableModel):
             if column == self.LEMS:
                 return f"{assessment.lems.left} / {assessment.lems.right}"
             if column == self.PATTERN:
-                nerve = f" ({assessment.nerve.replace('_', ' ')})" if assessment.nerve else ""
-                return pattern_labels()[assessment.pattern] + nerve
+                return pattern_text(assessment.pattern, assessment.nerve)
             if column == self.URGENCY:
                 return urgency_label(assessment.urgency)
             if column == self.ALERT:
                 if assessment.progression_within_window:
-                    return "PROGRESSION WITHIN THE WINDOW"
+                    return progression_alert().upper()
                 return "worse" if assessment.worsening.worsened else ""
         if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and row.incomplete_reason:
             return f"Incomplete examination: {row.incomplete_reason}"
         if role == Qt.ItemDataRole.ForegroundRole and assessment is not None:
             if column == self.URGENCY:
-                return QColor(URGENCY_COLOURS[assessment.urgency])
+                return QColor(urgency_colour(assessment.urgency))
             if column == self.ALERT and assessment.worsening.worsened:
-                return QColor("#a50f15")
+                return QColor(palette().alert)
         return None
 
 
@@ -94,16 +95,16 @@ class PatientPage(QWidget):
         self.model = VisitTableModel()
         self.table = row_list_view(self.model, "Visits", VisitTableModel.PATTERN)
         self.table.doubleClicked.connect(lambda index: self.visit_opened.emit(self.model.row(index.row()).visit_id))
-        self.new_button = QPushButton("New visit (Ctrl+N)")
+        self.new_button = QPushButton(caption("New visit", "new_visit"))
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(lambda: self.new_visit_requested.emit(self.record_number))
-        self.open_button = QPushButton("Open visit (Enter)")
+        self.open_button = QPushButton(caption("Open visit", "open"))
         self.open_button.clicked.connect(self.open_selected)
         self.edit_button = QPushButton("Edit patient")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.record_number))
-        self.compare_button = QPushButton("Compare visits (Ctrl+K)")
+        self.compare_button = QPushButton(caption("Compare visits", "compare"))
         self.compare_button.clicked.connect(lambda: self.compare_requested.emit(self.record_number))
-        self.referral_button = QPushButton("Referral letter… (Ctrl+L)")
+        self.referral_button = QPushButton(caption("Referral letter…", "referral"))
         self.referral_button.clicked.connect(lambda: self.referral_requested.emit(self.record_number))
         self.fhir_button = QPushButton("Save as FHIR…")
         self.fhir_button.clicked.connect(self.save_fhir)
@@ -112,7 +113,7 @@ class PatientPage(QWidget):
                                     if ctx.may("export") else f"{ctx.user.display_name} may not export records")
         self.saved_label = QLabel()
         self.saved_label.setObjectName("hint")
-        self.back_button = QPushButton("◀ Patients (Esc)")
+        self.back_button = QPushButton(caption("◀ Patients", "back"))
         self.back_button.clicked.connect(self.back_requested)
         self.discard_button = QPushButton("Discard draft…")
         self.discard_button.setAccessibleName("Discard the selected unsigned visit")
@@ -142,7 +143,7 @@ class PatientPage(QWidget):
         self.title.setText(f"<span style='font-size:16pt'><b>{escape(name)}</b></span> · {escape(record_number)}"
                            f" · born {born} · {escape(patient.sex or '')}")
         window = self.overview.window_now
-        self.window_label.setText(f"<b>Window period:</b> {window_text(window)}" if window else
+        self.window_label.setText(f"<b>Window period:</b> {window_html(window)}" if window else
                                   "<b>Window period:</b> no signed visit yet.")
         self.model.set_rows(self.overview.visits)
         if self.overview.visits:
@@ -180,12 +181,13 @@ class PatientPage(QWidget):
 
     def _enable_discard(self) -> None:
         visit = self.selected_visit()
-        self.discard_button.setEnabled(visit is not None and visit.status == "draft" and self.ctx.may("record_visit"))
+        draft = visit is not None and visit.status == VisitStatus.DRAFT
+        self.discard_button.setEnabled(draft and self.ctx.may("record_visit"))
 
     def discard_selected_draft(self) -> None:
         """Delete the selected unsigned visit, after a confirmation that names it."""
         visit = self.selected_visit()
-        if visit is None or visit.status != "draft" or self.overview is None:
+        if visit is None or visit.status != VisitStatus.DRAFT or self.overview is None:
             return
         patient = self.overview.patient
         box = QMessageBox(QMessageBox.Icon.Warning, "Discard the unsigned visit?",

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.gui.keys import caption
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.services.context import AppContext, ServiceError
@@ -63,13 +64,13 @@ class PatientSearch(QWidget):
         super().__init__()
         self.ctx = ctx
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search: name, record number or birth date (Ctrl+F)")
+        self.search.setPlaceholderText(caption("Search: name, record number or birth date", "search"))
         self.search.setAccessibleName("Search patients")
         self.search.setClearButtonEnabled(True)
         self.model = PatientTableModel()
         self.table = row_list_view(self.model, "Patients", PatientTableModel.NAME)
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
-        self.register_button = QPushButton("Register patient (Ctrl+Shift+N)")
+        self.register_button = QPushButton(caption("Register patient", "register"))
         self.register_button.clicked.connect(self.register_requested)
         self.count = QLabel()
         self.count.setObjectName("hint")
@@ -151,7 +152,8 @@ class PatientDialog(QDialog):
         self.record_number = QLineEdit(patient.record_number if patient else "")
         self.family = QLineEdit(patient.family_name or "" if patient else "")
         self.given = QLineEdit(patient.given_name or "" if patient else "")
-        self.birth = QDateEdit(calendarPopup=True)
+        self.birth = QDateEdit()
+        self.birth.setCalendarPopup(True)
         self.birth.setDisplayFormat("dd MMM yyyy")
         self.birth.setMaximumDate(QDate.currentDate())
         self.birth.setSpecialValueText("unknown")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from exam_app.gui.background import run_in_background
+from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.pdf_pages import page_images, print_pdf
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.exports import file_names, save_fhir_bundle
@@ -76,7 +77,7 @@ class ReferralDialog(QDialog):
         self.state = QLabel()
         self.state.setObjectName("hint")
         self.state.setWordWrap(True)
-        self.print_button = QPushButton("Issue and print… (Ctrl+P)")
+        self.print_button = QPushButton(caption("Issue and print…", "issue_and_print"))
         self.print_button.setObjectName("primary")
         self.save_button = QPushButton("Issue and save as PDF…")
         self.print_button.clicked.connect(self.issue_and_print)
@@ -87,7 +88,7 @@ class ReferralDialog(QDialog):
         self.fhir_button.setEnabled(ctx.may("export"))
         if not ctx.may("export"):
             self.fhir_button.setToolTip(f"{ctx.user.display_name} may not export records")
-        QShortcut(QKeySequence("Ctrl+P"), self, self.issue_and_print)
+        shortcut("issue_and_print", self, self.issue_and_print)
 
         self.history = QListWidget()
         self.history.setAccessibleName("Letters issued before")
@@ -154,8 +155,9 @@ class ReferralDialog(QDialog):
         self.last_pdf = pdf
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            shown = item.widget() if item is not None else None
+            if shown is not None:
+                shown.deleteLater()
         images = page_images(pdf, 96)
         for number, image in enumerate(images, 1):
             page = QLabel()

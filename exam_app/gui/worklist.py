@@ -9,15 +9,23 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from exam_app.clinical.pattern import pattern_labels
+from exam_app.gui.rich_text import coloured
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
-from exam_app.gui.visit.review_page import URGENCY_COLOURS, urgency_label
+from exam_app.presentation import (
+    palette,
+    pattern_text,
+    progression_alert,
+    progression_line,
+    time_left_text,
+    urgency_colour,
+    urgency_label,
+)
 from exam_app.services.context import AppContext
 from exam_app.services.worklist import WorklistEntry, worklist
-from exam_app.wording import duration, moment
+from exam_app.wording import moment
 
-ALERT = "PROGRESSION WITHIN THE WINDOW PERIOD"
+ALERT = progression_alert().upper()
 
 
 class WorklistModel(RowsTableModel):
@@ -36,18 +44,18 @@ class WorklistModel(RowsTableModel):
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.URGENCY:
-                return QColor(URGENCY_COLOURS[entry.urgency])
+                return QColor(urgency_colour(entry.urgency))
             if column == self.ALERT_TEXT and entry.progression_within_window:
-                return QColor("white")
+                return QColor(palette().alert_text)
         if role == Qt.ItemDataRole.BackgroundRole and column == self.ALERT_TEXT and entry.progression_within_window:
-            return QColor("#a50f15")
+            return QColor(palette().alert)
         if role == Qt.ItemDataRole.FontRole and column in (self.TIME_LEFT, self.URGENCY, self.ALERT_TEXT):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and column == self.URGENCY and entry.urgency != entry.last_visit_urgency:
             return (f"The last visit alone is {urgency_label(entry.last_visit_urgency)}; the patient stays "
-                    f"{urgency_label(entry.urgency)} while the progression within the window period is unresolved.")
+                    f"{urgency_label(entry.urgency)} while the {progression_alert().lower()} is unresolved.")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ALERT_TEXT and entry.changes:
             return "\n".join(entry.changes)
         return None
@@ -56,9 +64,7 @@ class WorklistModel(RowsTableModel):
     def _text(entry: WorklistEntry, column: int) -> str:
         window = entry.window
         if column == WorklistModel.TIME_LEFT:
-            if window.within and window.time_left is not None:
-                return duration(window.time_left)
-            return "closed"
+            return time_left_text(window)
         if column == WorklistModel.PATIENT:
             return entry.name
         if column == WorklistModel.RECORD:
@@ -68,10 +74,9 @@ class WorklistModel(RowsTableModel):
         if column == WorklistModel.URGENCY:
             return urgency_label(entry.urgency)
         if column == WorklistModel.PATTERN:
-            nerve = f" ({entry.nerve.replace('_', ' ')})" if entry.nerve else ""
-            return pattern_labels()[entry.pattern] + nerve
+            return pattern_text(entry.pattern, entry.nerve)
         if entry.progression_within_window:
-            return f"{ALERT}: {'; '.join(entry.changes)}"
+            return progression_line(entry.changes)
         return f"worse {moment(entry.last_worsened_at)}" if entry.last_worsened_at else ""
 
 
@@ -101,7 +106,7 @@ class WorklistPanel(QWidget):
         entries = worklist(self.ctx, now)
         self.model.set_rows(entries)
         alerts = sum(e.progression_within_window for e in entries)
-        alert_text = (f" · <span style='color:#a50f15'><b>{alerts} with progression within the window</b></span>"
+        alert_text = (f" · {coloured(f'{alerts} with {progression_alert().lower()}', palette().alert, bold=True)}"
                       if alerts else "")
         self.title.setText(f"<h3>Window-period worklist: {len(entries)} patients{alert_text}</h3>")
         rows = min(len(entries), 8)

@@ -24,7 +24,7 @@ from exam_app.clinical.grades import is_motor_grade, is_sensory_score
 from exam_app.clinical.plausibility import birth_date_problem, examined_at_problem, limits, onset_problem
 from exam_app.clinical.record import ExamRecord, History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
-from exam_app.paths import resource_path
+from exam_app.tables import history
 
 FORMAT = "exam-record/1"
 
@@ -128,11 +128,6 @@ def _has_lone_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def medication_ids() -> tuple[str, ...]:
-    raw = json.loads(resource_path("history.json").read_text(encoding="utf-8"))
-    return tuple(m["id"] for m in raw["medications"])
 
 
 # ---------------------------------------------------------------- reading
@@ -403,6 +398,8 @@ class _Reader:
             visit.asked |= {key}
         elif key == "red_flags":
             visit.red_flags = self._id_list(value, tuple(f.id for f in vocab.red_flags), "red flag")
+            # Every question is asked at every visit: a list given is the yes answers, the rest were no.
+            visit.red_flags_no = tuple(f.id for f in vocab.red_flags if f.id not in visit.red_flags)
             visit.asked |= {key}
         elif key == "motor":
             visit.motor = self._items(value, motor_ids, "motor item", self._motor_grade)
@@ -474,7 +471,8 @@ class _Reader:
                     fields[key] = self._boolean(obj[key])
         if obj.get("medications") is not None:
             with self._at("medications"):
-                fields["medications"] = self._id_list(obj["medications"], medication_ids(), "medication")
+                fields["medications"] = self._id_list(obj["medications"], tuple(m.id for m in history().medications),
+                                                     "medication")
         return History(**fields)
 
 

@@ -53,7 +53,7 @@ from exam_app.clinical.pattern import nerve_labels, pattern_labels
 from exam_app.clinical.record import TensionSign
 from exam_app.clinical.scores import NOT_DETERMINABLE, Score
 from exam_app.clinical.urgency import ROUTINE, SAME_DAY, URGENT
-from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.clinical.worsening import MOTOR as CHANGE_MOTOR
 from exam_app.clinical.worsening import SENSORY as CHANGE_SENSORY
 from exam_app.clinical.worsening import Change
@@ -74,6 +74,8 @@ from exam_app.interop.chart import (
     RecordedFinding,
     visit_findings,
 )
+from exam_app.presentation import urgency_label
+from exam_app.tables import VisitStatus, rules
 
 FHIR_VERSION = "4.0.1"
 CANONICAL_BASE = "https://exam-app.example/fhir"
@@ -162,7 +164,7 @@ def _concept(code: str, display: str, definition: str | None = None,
 @cache
 def _code_system() -> Json:
     vocab = vocabulary()
-    tables = rule_tables()
+    tables = rules()
     motor = [_concept(f"motor.{m.id}", f"{m.movement} ({m.muscle})",
                       f"MRC grade of {m.movement}; roots {', '.join(m.roots)}; nerve {m.nerve}"
                       + (f"; ISNCSCI key muscle of {m.key_root}" if m.key_root else ""))
@@ -223,7 +225,7 @@ def _code_system() -> Json:
         _concept("derived.nerve", "peripheral nerve", "the nerve named with the pattern peripheral nerve",
                  [_concept(f"nerve.{n}", label) for n, label in nerve_labels().items()]),
         _concept("derived.probable_root", "probable root", "a root on one side with its score (spec 3.4)",
-                 [_concept(f"root.{r}", r) for r in tables["probable_root_range"]]),
+                 [_concept(f"root.{r}", r) for r in tables.probable_root_range]),
         _concept("derived.root_score", "probable root score"),
         _concept("derived.root_rank", "probable root rank", "1 for the highest score"),
         _concept("derived.window_period", "window period",
@@ -259,10 +261,10 @@ def _code_system() -> Json:
             _concept("finding", "examination findings and history answers", None, findings),
             _concept("value", "values of the findings", None, values),
             _concept("derived", "decision-support statements", DECISION_SUPPORT_NOTE.format(
-                version=tables["rules_version"]), derived),
+                version=tables.rules_version), derived),
             _concept("decision-support", "decision support",
                      "category of the computed statements, and tag of a bundle holding them: not diagnoses"),
-            _concept(f"rules.{tables['rules_version']}", f"exam-app rules version {tables['rules_version']}"),
+            _concept(f"rules.{tables.rules_version}", f"exam-app rules version {tables.rules_version}"),
             _concept("visit", "lower-limb neurological examination", "a visit of the exam-record format"),
         ],
     }
@@ -340,7 +342,7 @@ class _BundleWriter:
         self.record_number = chart.patient.record_number
         self.entries: list[Json] = []
         self.patient_url = self._url("patient")
-        self.rules_version = int(rule_tables()["rules_version"])
+        self.rules_version = int(rules().rules_version)
         self.decision_support = DECISION_SUPPORT_NOTE.format(version=self.rules_version)
         self.visit_refs: dict[str, _VisitReferences] = {}
         self.encounter_urls: dict[str, str] = {}
@@ -470,7 +472,7 @@ class _BundleWriter:
         def base() -> Json:
             resource: Json = {
                 "resourceType": "Observation",
-                "status": "amended" if chart_visit.status == "amended" else "final",
+                "status": "amended" if chart_visit.status == VisitStatus.AMENDED else "final",
                 "subject": {"reference": self.patient_url},
                 "encounter": {"reference": encounter},
                 "effectiveDateTime": visit.examined_at.isoformat(),
@@ -488,7 +490,7 @@ class _BundleWriter:
     def _derived(self, chart_visit: ChartVisit, a: VisitAssessment, encounter: str, refs: _VisitReferences,
                  at: str) -> None:
         visit = chart_visit.visit
-        status = "amended" if chart_visit.status == "amended" else "final"
+        status = VisitStatus.AMENDED if chart_visit.status == VisitStatus.AMENDED else "final"
 
         def add(key: str, body: Json, derived_from: Sequence[str], notes: Sequence[str] = ()) -> str:
             url = self._url(at, f"derived.{key}")
@@ -509,7 +511,7 @@ class _BundleWriter:
             return url
 
         findings = visit_findings(visit)
-        key_muscles = tuple(rule_tables()["key_muscles"])
+        key_muscles = rules().key_muscles
         lems_urls = []
         for side in SIDES:
             inputs = [refs.by_key[k] for item in key_muscles if (k := f"motor.{item}.{side}") in refs.by_key]
@@ -647,7 +649,7 @@ class _BundleWriter:
             if vocab.red_flag(flag).tier == tier:
                 take(refs.by_key.get(f"red_flags.{flag}"))
         if tier == SAME_DAY:
-            if a.pattern in rule_tables()["same_day_patterns"]:
+            if a.pattern in rules().same_day_patterns:
                 take(pattern_url)
             if a.worsening.worsened:
                 take(progression_url)
@@ -666,7 +668,7 @@ class _BundleWriter:
             # Nothing raised it: routine is read from the pattern, the window and the comparison.
             for url in (pattern_url, window_url, progression_url):
                 take(url)
-        label = next(t.label for t in vocab.urgency_tiers if t.id == tier)
+        label = urgency_label(tier)
         add("urgency", {"code": _coded("derived.urgency"), "valueCodeableConcept": _coded(f"urgency.{tier}", label)},
             inputs, list(a.urgency_reasons) or ["no trigger of a higher tier"])
 
@@ -730,7 +732,7 @@ def _add_reflex_asymmetry_phrases(findings: list[RecordedFinding], refs: _VisitR
 
 def _weak_value(grade: str) -> bool:
     parsed = parse_motor_grade(grade)
-    return parsed.base is not None and not parsed.tag and parsed.base < int(rule_tables()["weak_muscle_below_base"])
+    return parsed.base is not None and not parsed.tag and parsed.base < rules().weak_muscle_below_base
 
 
 def _is_weak(chart_visit: ChartVisit, key: str) -> bool:

@@ -17,12 +17,13 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from exam_app.presentation import palette
 from exam_app.report.fonts import BODY, BODY_BOLD, register_fonts
-from exam_app.report.words import short_day, short_moment
+from exam_app.wording import short_day, short_moment
 
 LEFT_COLOUR = HexColor("#0b5f91")
 RIGHT_COLOUR = HexColor("#a84500")
-WINDOW_COLOUR = HexColor("#a50f15")
+WINDOW_COLOUR = HexColor(palette().window)
 _GRID = HexColor("#d5dbe1")
 _BAND = HexColor("#f8e6e7")  # the window period, light enough to print behind the lines
 _INK = HexColor("#1f2a33")

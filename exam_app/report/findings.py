@@ -16,13 +16,14 @@ from functools import partial
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
-from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
+from exam_app.clinical.compare import ANAL, ANKLE_CLONUS, GAIT, PLANTAR_RESPONSE, REFLEX, TENSION_SIGN, is_normal
+from exam_app.clinical.compare import MOTOR as MOTOR_CELL
 from exam_app.clinical.record import TensionSign, Visit
-from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.clinical.worsening import MOTOR, SENSORY, UPPER_MOTOR_NEURON, Change
 from exam_app.report.body_chart import legend, sensory_chart, style_of
 from exam_app.report.styles import MUTED, WORSE, bold, coloured, grid, para, table_style, text
-from exam_app.report.words import short_day
+from exam_app.wording import short_day
 
 ALL = "all"
 ABNORMAL = "abnormal"
@@ -78,51 +79,29 @@ class FindingsContext:
         return label
 
 
-def cell(value: str | None, before: str | None, normal: Callable[[str], bool], worse: bool = False) -> Cell:
+Raw = str | int | TensionSign  # a finding as recorded
+
+
+def cell(kind: str, now: Raw | None, before: Raw | None, worse: bool = False) -> Cell:
+    """A value of the letter: written as recorded, normal or not as every screen reads it
+    (`exam_app.clinical.compare.is_normal`: NT is shown among the abnormal, never hidden as normal)."""
+    value, earlier = _written(now), _written(before)
     return Cell(
         value=value,
-        normal=value is not None and normal(value),
-        before=before if before is not None and value is not None and before != value else None,
+        normal=now is not None and is_normal(kind, now) is True,
+        before=earlier if earlier is not None and value is not None and earlier != value else None,
         worse=worse,
     )
 
 
-# --- what counts as normal on paper ----------------------------------------------------------
-
-
-def normal_motor(grade: str) -> bool:
-    parsed = parse_motor_grade(grade)
-    return parsed.tag == "**" or (parsed.base == 5 and not parsed.tag)
-
-
-def normal_sensory(score: str) -> bool:
-    parsed = parse_sensory_score(score)
-    return parsed.tag == "**" or (parsed.score == 2 and not parsed.tag)
-
-
-def normal_reflex(grade: str) -> bool:
-    return grade == "2"
-
-
-def normal_plantar(response: str) -> bool:
-    return response == "flexor"
-
-
-def normal_clonus(beats: str) -> bool:
-    abnormal: int = rule_tables()["clonus_abnormal_beats"]
-    return int(beats.split()[0]) < abnormal
-
-
-def normal_tension(result: str) -> bool:
-    return result.startswith("negative")
-
-
-def normal_gait(result: str) -> bool:
-    return result == "normal"
-
-
-def normal_anal(result: str) -> bool:
-    return result == "yes"
+def _written(found: Raw | None) -> str | None:
+    if found is None:
+        return None
+    if isinstance(found, TensionSign):
+        return f"{found.result} at {found.angle}°" if found.angle is not None else found.result
+    if isinstance(found, int):
+        return f"{found} beat" if found == 1 else f"{found} beats"
+    return found
 
 
 # --- the rows --------------------------------------------------------------------------------
@@ -134,9 +113,9 @@ def motor_rows(context: FindingsContext) -> list[Row]:
     for item in vocabulary().motor_items:
         cells = tuple(
             cell(
+                MOTOR_CELL,
                 visit.motor.get(item.id, {}).get(side),
                 previous.motor.get(item.id, {}).get(side) if previous else None,
-                normal_motor,
                 context.worse(MOTOR, item.id, side),
             )
             for side in SIDES
@@ -156,24 +135,12 @@ def sensory_rows(context: FindingsContext) -> list[Row]:
                 now = visit.sensory(modality).get(level.id, {}).get(side)
                 before = previous.sensory(modality).get(level.id, {}).get(side) if previous else None
                 worse = context.worse(SENSORY, level.id, side, modality)
-                cells.append(cell(now, before, normal_sensory, worse))
+                cells.append(cell(modality, now, before, worse))
         rows.append(Row(level.label, level.key_point, level.label, tuple(cells)))
     return rows
 
 
-def _tension_text(sign: TensionSign | None) -> str | None:
-    if sign is None:
-        return None
-    return f"{sign.result} at {sign.angle}°" if sign.angle is not None else sign.result
-
-
-def _clonus_text(beats: int | None) -> str | None:
-    if beats is None:
-        return None
-    return f"{beats} beat" if beats == 1 else f"{beats} beats"
-
-
-Reading = Callable[[Visit, str], str | None]  # a sign's value at a visit on a side, None if not examined
+Reading = Callable[[Visit, str], Raw | None]  # a sign's value at a visit on a side, None if not examined
 
 
 def _reflex(reflex_id: str, visit: Visit, side: str) -> str | None:
@@ -184,12 +151,12 @@ def _plantar(visit: Visit, side: str) -> str | None:
     return visit.plantar_response.get(side)
 
 
-def _clonus(visit: Visit, side: str) -> str | None:
-    return _clonus_text(visit.ankle_clonus_beats.get(side))
+def _clonus(visit: Visit, side: str) -> int | None:
+    return visit.ankle_clonus_beats.get(side)
 
 
-def _tension(sign_id: str, visit: Visit, side: str) -> str | None:
-    return _tension_text(visit.tension_signs.get(sign_id, {}).get(side))
+def _tension(sign_id: str, visit: Visit, side: str) -> TensionSign | None:
+    return visit.tension_signs.get(sign_id, {}).get(side)
 
 
 def _gait(gait_id: str, visit: Visit, side: str) -> str | None:
@@ -201,27 +168,27 @@ def signs_rows(context: FindingsContext) -> list[Row]:
     vocab = vocabulary()
     rows = []
 
-    def sided(label: str, roots: str, read: Reading, normal: Callable[[str], bool], sign: str | None = None) -> None:
+    def sided(label: str, roots: str, kind: str, read: Reading, sign: str | None = None) -> None:
         """`sign`: the upper-motor-neuron sign whose newly shown value is a worsening (spec 3.2)."""
         cells = tuple(
-            cell(read(visit, side), read(previous, side) if previous else None, normal,
+            cell(kind, read(visit, side), read(previous, side) if previous else None,
                  sign is not None and context.worse(UPPER_MOTOR_NEURON, sign, side))
             for side in SIDES
         )
         rows.append(Row(label, "", roots, cells))
 
     for reflex in vocab.reflexes:
-        sided(reflex.label, ", ".join(reflex.roots), partial(_reflex, reflex.id), normal_reflex, reflex.id)
-    sided("plantar response", "UMN sign", _plantar, normal_plantar, "plantar_response")
-    sided("ankle clonus", "UMN sign", _clonus, normal_clonus, "ankle_clonus")
+        sided(reflex.label, ", ".join(reflex.roots), REFLEX, partial(_reflex, reflex.id), reflex.id)
+    sided("plantar response", "UMN sign", PLANTAR_RESPONSE, _plantar, "plantar_response")
+    sided("ankle clonus", "UMN sign", ANKLE_CLONUS, _clonus, "ankle_clonus")
     for tension in vocab.tension_signs:
-        sided(tension.label, ", ".join(tension.roots), partial(_tension, tension.id), normal_tension)
+        sided(tension.label, ", ".join(tension.roots), TENSION_SIGN, partial(_tension, tension.id))
     for gait in vocab.gait_items:
-        sided(gait.label, ", ".join(gait.roots), partial(_gait, gait.id), normal_gait)
+        sided(gait.label, ", ".join(gait.roots), GAIT, partial(_gait, gait.id))
     for anal in vocab.anal_items:
         now = visit.vac if anal.id == "vac" else visit.dap
         before = (previous.vac if anal.id == "vac" else previous.dap) if previous else None
-        rows.append(Row(anal.label, "", "S4-5", (cell(now, before, normal_anal),)))
+        rows.append(Row(anal.label, "", "S4-5", (cell(ANAL, now, before),)))
     return rows
 
 

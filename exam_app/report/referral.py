@@ -45,6 +45,7 @@ from exam_app.clinical.pattern import nerve_labels, pattern_labels
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
+from exam_app.presentation import progression_alert, urgency_label
 from exam_app.report import findings
 from exam_app.report.charts import lems_trend, plottable
 from exam_app.report.findings import ABNORMAL, ALL, WIDTH, FindingsContext
@@ -63,11 +64,11 @@ from exam_app.report.styles import (
     table_style,
     text,
 )
-from exam_app.report.words import day, long_day, moment
-from exam_app.wording import duration
+from exam_app.tables import VisitStatus
+from exam_app.wording import day, duration, long_day, moment
 
 DISCLAIMER = "Decision support — computed from the findings above; not a diagnosis"
-PROGRESSION = "Progression within the window period"
+PROGRESSION = progression_alert()
 
 _MARGIN_X = 20 * mm
 _MARGIN_TOP = 18 * mm
@@ -105,7 +106,7 @@ class ReferralContent:
     sender: str  # display name of who issues the letter
     patient: Patient
     visit: Visit  # the signed visit referred
-    visit_status: str  # "signed" or "amended"
+    visit_status: str  # VisitStatus.SIGNED or VisitStatus.AMENDED
     previous: Visit | None  # the visit before it, for "change since the previous visit"
     assessment: VisitAssessment  # the engine's answer for `visit` (window measured at its examined_at)
     window_now: WindowStatus  # the window measured at issued_at (time left NOW)
@@ -277,7 +278,7 @@ class _Letter:
         vocab = vocabulary()
         tier = assessment.urgency
         colour = URGENCY_COLOURS[tier]
-        tier_label = vocab.urgency_tiers[[t.id for t in vocab.urgency_tiers].index(tier)].label
+        tier_label = urgency_label(tier)
         flow: list[Flowable] = [_section("Reason for referral")]
         urgency = Table(
             [[para(coloured(bold("Urgency: ") + bold(tier_label.upper()), colour), "body", fontSize=12.5,
@@ -297,7 +298,7 @@ class _Letter:
             items = []
             for flag_id in assessment.red_flags:
                 flag = vocab.red_flag(flag_id)
-                tier_of = vocab.urgency_tiers[[t.id for t in vocab.urgency_tiers].index(flag.tier)].label
+                tier_of = urgency_label(flag.tier)
                 words = f"{flag.question} — {tier_of}" + (" (new since the previous visit)" if flag_id in new else "")
                 items.append(text(words))
             flow.append(para(bold("Red flags answered yes")))
@@ -545,7 +546,7 @@ class _Letter:
             lines.append(signed + ".")
         else:
             lines.append("The visit has not been signed.")
-        if content.visit_status == "amended":
+        if content.visit_status == VisitStatus.AMENDED:
             lines.append("The visit was amended after signing; this letter shows the amended findings.")
         return " ".join(lines)
 

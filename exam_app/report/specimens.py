@@ -15,11 +15,11 @@ from pathlib import Path
 
 from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.doctor import DoctorNote, Investigation
-from exam_app.clinical.normal_findings import MOTOR, SENSORY, SIGNS, with_remaining_normal
+from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import Patient, TensionSign, Visit
-from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import window_length, window_status
 from exam_app.report.referral import LemsPoint, Letterhead, ReferralContent, ReferralOptions, render_referral
+from exam_app.tables import VisitStatus
 
 CLINIC = Letterhead(
     clinic_name="Riverside Spine and Nerve Clinic",
@@ -32,10 +32,7 @@ RECIPIENT = "On-call spinal surgeon, City Hospital"
 
 def normal_visit(at: datetime, examiner: str = "pt.smith", **changes: object) -> Visit:
     """Every item examined and normal, every red-flag question answered no."""
-    visit = Visit(examined_at=at, examiner=examiner,
-                  red_flags_no=tuple(f.id for f in vocabulary().red_flags), asked=frozenset({"red_flags", "symptoms"}))
-    for part in (MOTOR, SENSORY, SIGNS):
-        visit = with_remaining_normal(visit, part)
+    visit = normal_examination(Visit(examined_at=at, examiner=examiner, asked=frozenset({"symptoms"})))
     return replace(visit, **changes)  # type: ignore[arg-type]
 
 
@@ -63,7 +60,7 @@ def content_for(
     visits: Sequence[Visit],
     issued_at: datetime,
     doctor: DoctorNote | None = None,
-    visit_status: str = "signed",
+    visit_status: str = VisitStatus.SIGNED,
     letterhead: Letterhead = CLINIC,
 ) -> ReferralContent:
     """The letter's content for the last of `visits`, as the referral service fills it in."""

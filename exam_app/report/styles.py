@@ -13,23 +13,19 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, TableStyle
 
+from exam_app.presentation import palette
 from exam_app.report.fonts import BODY, BODY_BOLD, in_bold, needs_shaping, register_fonts, rich
 
 INK = HexColor("#1f2a33")
 MUTED = HexColor("#5b6670")
 RULE = HexColor("#c9d0d7")
 HEADER_FILL = HexColor("#eef1f4")
-ALERT = HexColor("#a50f15")
+ALERT = HexColor(palette().alert)
 ALERT_FILL = HexColor("#fcf0f0")
-WORSE = HexColor("#a50f15")
+WORSE = HexColor(palette().worse)
 
-# The screen's urgency colours (exam_app/gui/visit/review_page.py), dark enough to print.
-URGENCY_COLOURS: dict[str, Color] = {
-    "emergency": HexColor("#a50f15"),
-    "same_day": HexColor("#d94801"),
-    "urgent": HexColor("#b8860b"),
-    "routine": HexColor("#2b7a3d"),
-}
+# The screen's urgency colours (resources/presentation.json), dark enough to print.
+URGENCY_COLOURS: dict[str, Color] = {tier: HexColor(colour) for tier, colour in palette().urgency.items()}
 
 _SIZE = 9.5
 _LEADING = 13.0

@@ -10,7 +10,7 @@ from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext
 from exam_app.services.visits import earlier_visits, stored_visits
-from exam_app.store.repository import SIGNED_STATUSES
+from exam_app.tables import SIGNED_STATUSES
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,11 @@ from exam_app.clinical.compare import (
 )
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.scores import Score
-from exam_app.clinical.vocabulary import SIDES, rule_tables, vocabulary
+from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext, require_patient
 from exam_app.store.records import patient_from_row, read_signed_visits
+from exam_app.tables import rules
 
 # modality -> level -> side -> score, as the dermatome body chart takes it
 SensoryMap = dict[str, dict[str, dict[str, str]]]
@@ -232,8 +233,8 @@ def _row(spec: _RowSpec, history: CellHistory) -> ComparisonRow:
 @cache
 def _row_specs() -> tuple[tuple[str, tuple[_RowSpec, ...]], ...]:
     """The rows in the order the clinician reads them, scores first for the overview."""
-    vocab, tables = vocabulary(), rule_tables()
-    lems_max, sensory_max = tables["lems_side_max"], tables["sensory_side_max"]
+    vocab, tables = vocabulary(), rules()
+    lems_max, sensory_max = tables.lems_side_max, tables.sensory_side_max
     levels = [(level.id, level.label) for level in vocab.sensory_levels]
     sensory = RowScale(0, 2, ((0, "0 absent"), (1, "1 altered"), (2, "2 normal")))
     subtotal = _numeric(0, sensory_max)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import getpass
-import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exam_app.clinical.vocabulary import rule_tables
-from exam_app.paths import resource_path
-from exam_app.store import migrate, models
-from exam_app.store.database import Database, database_url, open_database
-from exam_app.store.repository import patient_by_record_number
-
-SYSTEM_USER = "system"
+from exam_app.store import models
+from exam_app.store.database import Database
+from exam_app.store.repository import audit, patient_by_record_number
+from exam_app.tables import roles, rules
 
 
 class ServiceError(Exception):
@@ -57,17 +50,6 @@ class ActingUser:
     role: str
 
 
-@cache
-def role_actions() -> dict[str, frozenset[str]]:
-    raw = json.loads(resource_path("roles.json").read_text(encoding="utf-8"))
-    return {role: frozenset(actions) for role, actions in raw["roles"].items()}
-
-
-def action_words(action: str) -> str:
-    raw = json.loads(resource_path("roles.json").read_text(encoding="utf-8"))
-    return str(raw["actions"][action])
-
-
 @dataclass
 class AppContext:
     db: Database
@@ -87,18 +69,16 @@ class AppContext:
                 session.add(models.ClinicSetting(key=key, value={"value": value}))
             else:
                 row.value = {"value": value}
-            session.add(models.AuditEvent(
-                user_id=self.user.id, action="setting_changed", entity="setting", entity_id=key,
-                detail={"value": value}))
+            audit(session, self.user.id, "setting_changed", "setting", key, {"value": value})
 
     def may(self, action: str) -> bool:
-        return action in role_actions().get(self.user.role, frozenset())
+        return roles().may(self.user.role, action)
 
     def require(self, action: str) -> None:
         """NotPermitted unless the acting user's role allows `action` (resources/roles.json)."""
         if not self.may(action):
             raise NotPermitted(f"{self.user.display_name} ({self.user.role.replace('_', ' ')}) may not "
-                               f"{action_words(action)}")
+                               f"{roles().actions[action]}")
 
     def close(self) -> None:
         self.db.dispose()
@@ -111,44 +91,5 @@ class AppContext:
 
     @property
     def window_days(self) -> int:
-        default = int(rule_tables()["window_days"]["default"])
+        default = rules().window_days.default
         return int(self.setting("window_days", default))
-
-
-def open_context(data_dir: Path | None = None, url: str | None = None, username: str | None = None) -> AppContext:
-    """Open the database, upgrade its schema (backing up a SQLite file first) and find the user.
-
-    Raises DatabaseError (and NewerDatabaseError) with a message for the user.
-    """
-    db = open_database(database_url(data_dir, url))
-    try:
-        backup = migrate.upgrade(db)
-        user = _acting_user(db, username)
-    except BaseException:
-        db.dispose()
-        raise
-    ctx = AppContext(db, user, backup)
-    from exam_app.services.worklist import refresh_missing_statuses  # the worklist needs the context
-
-    refresh_missing_statuses(ctx)
-    return ctx
-
-
-def _acting_user(db: Database, username: str | None) -> ActingUser:
-    with db.session() as session:
-        if username is not None:
-            row = session.scalar(select(models.User).where(models.User.username == username))
-            if row is None or not row.active:
-                raise InvalidInput(f"--user: no active account named {username!r}")
-        else:
-            row = session.scalar(select(models.User).where(models.User.username == SYSTEM_USER))
-            if row is None:
-                row = models.User(
-                    username=SYSTEM_USER,
-                    display_name=f"command line ({getpass.getuser()})",
-                    role="system",
-                    active=True,
-                )
-                session.add(row)
-                session.flush()
-        return ActingUser(row.id, row.username, row.display_name, row.role)

@@ -16,12 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
-from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.clinical.vocabulary import SIDES
 from exam_app.services.context import AppContext
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import set_patient_fields, set_visit_fields
+from exam_app.store.repository import audit
+from exam_app.tables import VisitStatus
 
 DEMO_USERS = (
     ("pt.smith", "Sam Smith", "physiotherapist"),
@@ -76,20 +79,9 @@ class _Exam:
 
     @classmethod
     def normal(cls) -> _Exam:
-        vocab = vocabulary()
-
-        def both(value: str) -> dict[str, str]:
-            return {side: value for side in SIDES}
-
-        return cls(
-            motor={m.id: both("5") for m in vocab.motor_items},
-            light_touch={lv.id: both("2") for lv in vocab.sensory_levels},
-            pin_prick={lv.id: both("2") for lv in vocab.sensory_levels},
-            reflexes={r.id: both("2") for r in vocab.reflexes},
-            tension={t.id: {s: TensionSign("negative") for s in SIDES} for t in vocab.tension_signs
-                     if t.id != "crossed_straight_leg_raise"},
-            gait={g.id: both("normal") for g in vocab.gait_items},
-        )
+        normal = normal_examination(Visit(examined_at=datetime(2000, 1, 1, tzinfo=UTC)), answer_red_flags=False)
+        return cls(motor=normal.motor, light_touch=normal.light_touch, pin_prick=normal.pin_prick,
+                   reflexes=normal.reflexes, tension=normal.tension_signs, gait=normal.gait)
 
     def weak(self, side: str, **grades: str) -> _Exam:
         for item, grade in grades.items():
@@ -103,7 +95,8 @@ class _Exam:
         return self
 
     def visit(self, at: datetime, examiner: str, onset: datetime | None, notes: str | None = None) -> Visit:
-        return Visit(
+        """A signed demo visit is a complete examination: every red flag not said yes is answered no."""
+        return normal_examination(Visit(
             examined_at=at, examiner=examiner, weakness_onset=onset,
             symptoms=self.symptoms, red_flags=self.red_flags,
             motor=copy.deepcopy(self.motor), light_touch=copy.deepcopy(self.light_touch),
@@ -113,7 +106,7 @@ class _Exam:
             vac=self.vac, dap=self.dap, notes=notes,
             history=History(onset_character="sudden" if onset else None),
             asked=frozenset({"symptoms", "red_flags"}),
-        )
+        ))
 
 
 # ------------------------------------------------------------------ scenarios
@@ -315,7 +308,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
             set_patient_fields(row, patient)
             for visit in patient_visits:
                 visit_row = models.Visit(
-                    status="signed", created_by_id=examiner.id if examiner else ctx.user.id,
+                    status=VisitStatus.SIGNED, created_by_id=examiner.id if examiner else ctx.user.id,
                     signed_by_id=examiner.id if examiner else ctx.user.id, signed_at=visit.examined_at)
                 set_visit_fields(visit_row, visit)
                 row.visits.append(visit_row)
@@ -324,8 +317,8 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
             session.flush()
             refresh_status(session, row, ctx.window_days)
             patients += 1
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="demo_filled", entity="clinic",
-                                      detail={"patients": patients, "visits": visits, "seed": seed}))
+        audit(session, ctx.user.id, "demo_filled", "clinic", None,
+              {"patients": patients, "visits": visits, "seed": seed})
     return DemoSummary(patients, visits, users_added)
 
 

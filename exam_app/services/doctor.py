@@ -8,25 +8,26 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from exam_app.clinical.doctor import DoctorNote, doctor_vocabulary, plans_surgery, surgery_unsupported
+from exam_app.clinical.doctor import DoctorNote, plans_surgery, surgery_unsupported
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.services.patients import EditConflict
 from exam_app.store import models
 from exam_app.store.records import set_doctor_note_fields, visit_from_row
 from exam_app.store.repository import audit, stored_doctor_note
+from exam_app.tables import NoteStatus, VisitStatus, doctor
 
 
 @dataclass(frozen=True)
 class OpenNote:
     visit_id: int
     note: DoctorNote
-    status: str  # "new", "draft" or "signed"
+    status: NoteStatus
     version: int | None  # None until first saved
     warnings: tuple[str, ...]
 
 
 def _known(kind: str) -> set[str]:
-    return {row["id"] for row in doctor_vocabulary()[kind]}
+    return set(doctor().ids(kind))
 
 
 def check_note(note: DoctorNote) -> None:
@@ -58,9 +59,9 @@ def open_note(ctx: AppContext, visit_id: int) -> OpenNote:
             raise NotFound(f"visit {visit_id} does not exist")
         stored = stored_doctor_note(session, visit_id)
         if stored is None:
-            return OpenNote(visit_id, DoctorNote(), "new", None, ())
+            return OpenNote(visit_id, DoctorNote(), NoteStatus.NEW, None, ())
         row, note = stored
-    return OpenNote(visit_id, note, row.status, row.version, note_warnings(ctx, visit_id, note))
+    return OpenNote(visit_id, note, NoteStatus(row.status), row.version, note_warnings(ctx, visit_id, note))
 
 
 def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | None, sign: bool = False) -> int:
@@ -79,7 +80,7 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
             visit = session.get(models.Visit, visit_id)
             if visit is None:
                 raise NotFound(f"visit {visit_id} does not exist")
-            if visit.status == "draft":
+            if visit.status == VisitStatus.DRAFT:
                 raise ServiceError("the examination is not signed yet: sign it before the doctor's note")
             row = session.scalar(select(models.DoctorNoteRow).where(models.DoctorNoteRow.visit_id == visit_id))
             if row is None:
@@ -90,12 +91,12 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
             elif row.version != version:
                 raise EditConflict("the doctor's note was saved on another workstation since you opened it; "
                                    "reopen the visit to see it")
-            elif row.status == "signed":
+            elif row.status == NoteStatus.SIGNED:
                 raise ServiceError("the doctor's note is signed and read-only")
             set_doctor_note_fields(row, note)
             row.updated_at = datetime.now(UTC)
             if sign:
-                row.status = "signed"
+                row.status = NoteStatus.SIGNED
                 row.signed_by_id = ctx.user.id
                 row.signed_at = datetime.now(UTC)
             session.flush()
@@ -114,7 +115,7 @@ def add_investigation_result(ctx: AppContext, visit_id: int, investigation: str,
         raise InvalidInput("result: write the result to add")
     with ctx.db.session() as session:
         stored = stored_doctor_note(session, visit_id)
-        if stored is None or stored[0].status != "signed":
+        if stored is None or stored[0].status != NoteStatus.SIGNED:
             raise ServiceError("the doctor's note is not signed yet: write the result in the note itself")
         requested = {i.id for i in stored[1].investigations}
         if investigation not in requested:

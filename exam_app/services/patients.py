@@ -17,6 +17,7 @@ from exam_app.services.context import AppContext, InvalidInput, ServiceError, re
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, search_key, set_patient_fields
 from exam_app.store.repository import audit, patient_by_record_number
+from exam_app.tables import SIGNED_STATUSES
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 _END = "\uffff"  # above every character a folded key holds: key >= t AND key < t + _END is a prefix match
@@ -66,7 +67,7 @@ def search_patients(ctx: AppContext, text: str = "", limit: int = 50) -> list[Pa
     visits = (
         select(models.Visit.patient_id, func.count(models.Visit.id).label("visits"),
                func.max(models.Visit.examined_at).label("last"))
-        .where(models.Visit.status != "draft")
+        .where(models.Visit.status.in_(SIGNED_STATUSES))
         .group_by(models.Visit.patient_id)
         .subquery()
     )

@@ -22,6 +22,7 @@ from exam_app.store.records import (
     visit_from_row,
 )
 from exam_app.store.repository import audit, patient_by_record_number, signed_visits
+from exam_app.tables import VisitStatus
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
                     f"{source}: visits[{index}].examined_at: a different visit of "
                     f"{record.patient.record_number} is already stored at {visit.examined_at.isoformat()}"
                 )
-            row = models.Visit(status="signed", created_by_id=ctx.user.id, signed_by_id=ctx.user.id, signed_at=now)
+            row = models.Visit(status=VisitStatus.SIGNED, created_by_id=ctx.user.id, signed_by_id=ctx.user.id,
+                               signed_at=now)
             set_visit_fields(row, visit)
             patient.visits.append(row)
             added += 1

@@ -23,7 +23,8 @@ from exam_app.report.referral import (
 from exam_app.services.context import AppContext, InvalidInput, NotFound, require_patient
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, visit_from_row
-from exam_app.store.repository import stored_doctor_note
+from exam_app.store.repository import audit, display_name, stored_doctor_note
+from exam_app.tables import SIGNED_STATUSES, VisitStatus
 
 LETTERHEAD_SETTING = "letterhead"
 DEFAULT_RECIPIENT = "The on-call spinal team"
@@ -73,12 +74,6 @@ def _patient_with_visits(session: Session, record_number: str) -> models.Patient
     return require_patient(session, record_number, with_visits=True)
 
 
-def _display_name(session: Session, user_id: int | None, fallback: str | None = None) -> str | None:
-    if user_id is None:
-        return fallback
-    user = session.get(models.User, user_id)
-    return user.display_name if user is not None else fallback
-
 
 def _examiner_name(session: Session, username: str | None) -> str:
     if not username:
@@ -93,7 +88,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
     issued_at = (now or datetime.now().astimezone()).replace(microsecond=0)
     with ctx.db.session() as session:
         patient = _patient_with_visits(session, record_number)
-        signed = [v for v in patient.visits if v.status != "draft"]
+        signed = [v for v in patient.visits if v.status in SIGNED_STATUSES]
         if visit_id is None:
             if not signed:
                 raise InvalidInput(f"{record_number} has no signed visit: only a signed visit can be referred")
@@ -102,7 +97,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             found = next((v for v in patient.visits if v.id == visit_id), None)
             if found is None:
                 raise NotFound(f"{record_number} has no visit {visit_id}")
-            if found.status == "draft":
+            if found.status == VisitStatus.DRAFT:
                 raise InvalidInput(f"visit {visit_id} is a draft: only a signed visit can be referred")
             chosen = found
         upto = signed[: signed.index(chosen) + 1]
@@ -124,7 +119,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             window_now=window_status(assessment.window.onset, ctx.window_days, issued_at),
             lems_history=tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in assessments),
             examiner=_examiner_name(session, chosen.examiner),
-            signer=_display_name(session, chosen.signed_by_id),
+            signer=display_name(session, chosen.signed_by_id),
             signed_at=chosen.signed_at,
             doctor=doctor,
         )
@@ -166,10 +161,9 @@ def issue_letter(ctx: AppContext, content: ReferralContent, options: ReferralOpt
             sha256=digest, pdf=pdf)
         session.add(row)
         session.flush()
-        session.add(models.AuditEvent(
-            user_id=ctx.user.id, action="referral_issued", entity="referral_letter", entity_id=str(row.id),
-            detail={"patient": content.patient.record_number, "visit": visit.id, "sha256": digest,
-                    "recipient": content.recipient}))
+        audit(session, ctx.user.id, "referral_issued", "referral_letter", row.id,
+              {"patient": content.patient.record_number, "visit": visit.id, "sha256": digest,
+               "recipient": content.recipient})
         return IssuedLetter(row.id, content.patient.record_number, content.issued_at, digest, pdf)
 
 
@@ -185,8 +179,7 @@ def reprint(ctx: AppContext, letter_id: int) -> IssuedLetter:
         visit = session.get(models.Visit, row.visit_id)
         assert visit is not None
         record_number = session.get(models.Patient, visit.patient_id).record_number  # type: ignore[union-attr]
-        session.add(models.AuditEvent(user_id=ctx.user.id, action="referral_reprinted", entity="referral_letter",
-                                      entity_id=str(letter_id), detail={"sha256": row.sha256}))
+        audit(session, ctx.user.id, "referral_reprinted", "referral_letter", letter_id, {"sha256": row.sha256})
         return IssuedLetter(row.id, record_number, row.issued_at, row.sha256, row.pdf)
 
 
@@ -199,7 +192,7 @@ def letters_of(ctx: AppContext, record_number: str) -> list[LetterSummary]:
             .order_by(models.ReferralLetter.issued_at.desc())).all()
         return [LetterSummary(r.id, models.in_offset(by_visit[r.visit_id].examined_at,
                                                      by_visit[r.visit_id].examined_at_offset),
-                              r.issued_at, _display_name(session, r.issued_by_id) or "?", r.recipient, r.sha256)
+                              r.issued_at, display_name(session, r.issued_by_id) or "?", r.recipient, r.sha256)
                 for r in rows]
 
 
@@ -230,4 +223,4 @@ def signed_visits(ctx: AppContext, record_number: str) -> list[tuple[int, dateti
     with ctx.db.session() as session:
         patient = _patient_with_visits(session, record_number)
         return [(v.id, models.in_offset(v.examined_at, v.examined_at_offset), v.status)
-                for v in reversed(patient.visits) if v.status != "draft"]
+                for v in reversed(patient.visits) if v.status in SIGNED_STATUSES]

@@ -23,6 +23,7 @@ from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
 from exam_app.store.repository import audit, signed_visits
+from exam_app.tables import VisitStatus
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | Non
             raise InvalidInput(f"examined at: {patient.record_number} already has a visit at {moment.isoformat()}")
         visit = Visit(examined_at=moment, examiner=ctx.user.username, asked=frozenset({"symptoms", "red_flags"}))
         check_visit(visit, patient.birth_date)
-        row = models.Visit(patient=patient, status="draft", created_by_id=ctx.user.id)
+        row = models.Visit(patient=patient, status=VisitStatus.DRAFT, created_by_id=ctx.user.id)
         set_visit_fields(row, visit)
         session.add(row)
         session.flush()
@@ -149,7 +150,7 @@ def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
 
 
 def _check_editable(row: models.Visit, version: int) -> None:
-    if row.status != "draft":
+    if row.status != VisitStatus.DRAFT:
         raise ServiceError(f"visit {row.id} is {row.status} and can no longer be edited; amend it instead")
     if row.version != version:
         raise EditConflict(_conflict(row.id))
@@ -173,7 +174,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
             _check_editable(row, version)
             check_signable(visit, row.patient.birth_date)
             set_visit_fields(row, visit)
-            row.status = "signed"
+            row.status = VisitStatus.SIGNED
             row.signed_by_id = ctx.user.id
             row.signed_at = datetime.now(UTC)
             session.flush()
@@ -194,7 +195,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
     try:
         with ctx.db.session() as session:
             row = _visit_row(session, visit_id)
-            if row.status == "draft":
+            if row.status == VisitStatus.DRAFT:
                 raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
             if row.version != version:
                 raise EditConflict(_conflict(visit_id))
@@ -204,7 +205,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.amendments.append(models.VisitAmendment(
                 amended_by_id=ctx.user.id, reason=reason.strip(), previous=previous))
             set_visit_fields(row, visit)
-            row.status = "amended"
+            row.status = VisitStatus.AMENDED
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
@@ -218,7 +219,7 @@ def discard_draft(ctx: AppContext, visit_id: int) -> None:
     ctx.require("record_visit")
     with ctx.db.session() as session:
         row = _visit_row(session, visit_id)
-        if row.status != "draft":
+        if row.status != VisitStatus.DRAFT:
             raise ServiceError(f"visit {visit_id} is {row.status}: a signed visit is never deleted")
         audit(session, ctx.user.id, "draft_discarded", "visit", visit_id,
               {"patient": row.patient.record_number, "examined_at": row.examined_at.isoformat(),
@@ -230,7 +231,7 @@ def close_draft(ctx: AppContext, visit_id: int) -> bool:
     """The examiner leaves a draft: one with nothing recorded is not kept. True if it was removed."""
     with ctx.db.session() as session:
         row = session.get(models.Visit, visit_id)
-        if row is None or row.status != "draft" or has_findings(visit_from_row(row)):
+        if row is None or row.status != VisitStatus.DRAFT or has_findings(visit_from_row(row)):
             return False
         audit(session, ctx.user.id, "draft_discarded", "visit", visit_id,
               {"patient": row.patient.record_number, "examined_at": row.examined_at.isoformat(),
@@ -243,7 +244,8 @@ def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
     """The acting user's unsigned drafts, newest first: what a crash may have left behind."""
     with ctx.db.session() as session:
         rows = session.scalars(
-            select(models.Visit).where(models.Visit.status == "draft", models.Visit.created_by_id == ctx.user.id)
+            select(models.Visit)
+            .where(models.Visit.status == VisitStatus.DRAFT, models.Visit.created_by_id == ctx.user.id)
             .options(selectinload(models.Visit.patient), selectinload(models.Visit.findings))
             .order_by(models.Visit.updated_at.desc())).all()
         kept = []

@@ -21,6 +21,7 @@ from exam_app.services.context import AppContext
 from exam_app.store import models
 from exam_app.store.records import visit_from_row
 from exam_app.store.repository import signed_visits
+from exam_app.tables import SIGNED_STATUSES
 
 RECENT_WORSENING = timedelta(days=14)
 
@@ -88,7 +89,7 @@ def refresh_missing_statuses(ctx: AppContext) -> int:
     window length (after an upgrade or a change of the clinic's setting). Returns how many."""
     days = ctx.window_days
     with ctx.db.session() as session:
-        signed = select(models.Visit.patient_id).where(models.Visit.status != "draft").distinct()
+        signed = select(models.Visit.patient_id).where(models.Visit.status.in_(SIGNED_STATUSES)).distinct()
         current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
         stale = session.scalars(signed.except_(current)).all()
         for patient_id in stale:

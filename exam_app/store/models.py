@@ -27,6 +27,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from exam_app.tables import NoteStatus, VisitStatus
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -36,7 +38,6 @@ NAMING = {
 }
 
 ROLES = ("physiotherapist", "doctor", "front_desk", "admin", "system")
-VISIT_STATUSES = ("draft", "signed", "amended")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -126,7 +127,7 @@ class Visit(Base):
     examiner: Mapped[str | None] = mapped_column(String(200))
     weakness_onset: Mapped[datetime | None] = mapped_column()
     weakness_onset_offset: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=VisitStatus.DRAFT.value, index=True)
     vac: Mapped[str | None] = mapped_column(String(8))
     dap: Mapped[str | None] = mapped_column(String(8))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -232,7 +233,7 @@ class DoctorNoteRow(Base):
     plan_text: Mapped[str | None] = mapped_column(Text)
     next_review: Mapped[date | None] = mapped_column(Date)
     surgical_consent: Mapped[bool | None] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=NoteStatus.DRAFT.value)
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column()

@@ -13,6 +13,7 @@ from exam_app.clinical import record as plain
 from exam_app.clinical.doctor import DoctorNote, Investigation
 from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
 from exam_app.store import models
+from exam_app.tables import SIGNED_STATUSES
 
 # Finding kinds that hold a value per item and side, as in the record's mappings.
 _SIDED_KINDS = ("motor", "light_touch", "pin_prick", "reflexes", "gait")
@@ -188,7 +189,7 @@ def read_signed_visits(session: Session, patient_id: int) -> list[tuple[int, str
     history or the notes).
     """
     visit, finding = models.Visit, models.Finding
-    signed = (visit.patient_id == patient_id) & (visit.status.in_(("signed", "amended")))
+    signed = (visit.patient_id == patient_id) & (visit.status.in_(SIGNED_STATUSES))
     connection = session.connection()
     visit_rows = connection.execute(
         select(visit.id, visit.status, visit.examined_at, visit.examined_at_offset, visit.examiner,

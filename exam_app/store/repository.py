@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from exam_app.clinical.doctor import Addendum, DoctorNote
 from exam_app.store import models
 from exam_app.store.records import doctor_note_from_row, search_key
-
-SIGNED_STATUSES = ("signed", "amended")
+from exam_app.tables import SIGNED_STATUSES
 
 
 def record_key(record_number: str) -> str:

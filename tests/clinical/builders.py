@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from exam_app.clinical.assess import RecordAssessment, VisitAssessment, assess_record, assess_visits
+from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import ExamRecord, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 
@@ -33,21 +34,8 @@ def both(value: str) -> dict[str, str]:
 
 def normal_visit(when: str | datetime, **changes: Any) -> Visit:
     """A full normal examination (every item both sides), then `changes` given as Visit fields."""
-    visit = Visit(
-        examined_at=at(when) if isinstance(when, str) else when,
-        motor={item: both("5") for item in MOTOR_ITEMS},
-        light_touch={level: both("2") for level in LEVELS},
-        pin_prick={level: both("2") for level in LEVELS},
-        reflexes={reflex: both("2") for reflex in REFLEXES},
-        plantar_response=both("flexor"),
-        ankle_clonus_beats={side: 0 for side in SIDES},
-        tension_signs={
-            sign.id: {side: TensionSign("negative") for side in SIDES} for sign in vocabulary().tension_signs
-        },
-        gait={item.id: both("normal") for item in vocabulary().gait_items},
-        vac="yes",
-        dap="yes",
-    )
+    visit = normal_examination(Visit(examined_at=at(when) if isinstance(when, str) else when),
+                               answer_red_flags=False)
     return replace(visit, **changes)
 
 

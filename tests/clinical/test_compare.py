@@ -34,9 +34,10 @@ from exam_app.clinical.compare import (
     visit_cells,
 )
 from exam_app.clinical.record import Visit
-from exam_app.clinical.vocabulary import rule_tables, vocabulary
+from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.worsening import MOTOR as MOTOR_CHANGE
 from exam_app.clinical.worsening import SENSORY as SENSORY_CHANGE
+from exam_app.tables import rules
 from tests.clinical.builders import (
     clonus,
     empty_visit,
@@ -223,15 +224,15 @@ def test_cells_not_examined_have_no_value() -> None:
 
 
 def test_comparison_tables_agree_with_the_rule_tables_and_vocabulary() -> None:
-    tables, rules, vocab = comparison_tables(), rule_tables(), vocabulary()
-    assert tables.reflex_band == (rules["reduced_reflex_max_grade"] + 1, rules["hyperreflexia_grade"] - 1)
-    assert tables.clonus_bands_from == (rules["clonus_abnormal_beats"], rules["clonus_sustained_beats"])
+    tables, rule, vocab = comparison_tables(), rules(), vocabulary()
+    assert tables.reflex_band == (rule.reduced_reflex_max_grade + 1, rule.hyperreflexia_grade - 1)
+    assert tables.clonus_bands_from == (rule.clonus_abnormal_beats, rule.clonus_sustained_beats)
     assert set(tables.ordinal[PLANTAR_RESPONSE]) == set(vocab.plantar_responses) - {"NT"}
     assert set(tables.ordinal[TENSION_SIGN]) == set(vocab.tension_results) - {"NT"}
     assert set(tables.ordinal[GAIT]) == set(vocab.gait_results) - {"NT"}
     assert set(tables.ordinal[ANAL]) == set(vocab.anal_results) - {"NT"}
     # the normal value first: the upper-motor-neuron plantar response is the last, most abnormal
-    assert tables.ordinal[PLANTAR_RESPONSE][-1] in rules["upper_motor_neuron_plantar_responses"]
+    assert tables.ordinal[PLANTAR_RESPONSE][-1] in rule.upper_motor_neuron_plantar_responses
 
 
 # --- agreement with the worsening rule (spec 3.2) ---------------------------------------------

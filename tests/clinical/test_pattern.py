@@ -6,7 +6,7 @@ import pytest
 
 from exam_app.clinical import pattern as pattern_module
 from exam_app.clinical.record import Visit
-from exam_app.clinical.vocabulary import rule_tables
+from exam_app.tables import rules
 from tests.clinical.builders import (
     assess_one,
     clonus,
@@ -232,7 +232,7 @@ def test_deficits_on_both_sides_are_never_one_nerve() -> None:
 def test_nerves_are_checked_in_table_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The v1 territories never overlap in a way two nerves both match; to see that the first listed
     wins, give a second nerve the peroneal nerve's exact rule under another name."""
-    assert [n["id"] for n in rule_tables()["peripheral_nerves"]] == ["common_peroneal", "femoral", "sciatic"]
+    assert [n.id for n in rules().peripheral_nerves] == ["common_peroneal", "femoral", "sciatic"]
     nerves = pattern_module._nerves()
     twin = nerves[0].__class__(**{**nerves[0].__dict__, "id": "peroneal_twin", "label": "twin"})
     monkeypatch.setattr(pattern_module, "_nerves", lambda: (twin, *nerves))

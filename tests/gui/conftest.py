@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 from exam_app.clinical.record import Patient
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
-from exam_app.services.context import AppContext, open_context
+from exam_app.services.context import AppContext
 from exam_app.services.patients import register_patient
+from exam_app.services.startup import open_context
 
 
 @pytest.fixture

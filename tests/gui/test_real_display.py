@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from exam_app.services.context import open_context
+from exam_app.services.startup import open_context
 from exam_app.services.visits import stored_visits
 
 NEEDED = ("Xvfb", "xdotool")

@@ -17,8 +17,9 @@ from pytestqt.qtbot import QtBot
 from exam_app.gui.main_window import MainWindow
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.referral_dialog import ReferralDialog
-from exam_app.services.context import AppContext, open_context
+from exam_app.services.context import AppContext
 from exam_app.services.demo import fill_demo_clinic
+from exam_app.services.startup import open_context
 from tests.interop.fhir_checks import resources, validate_r4
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)

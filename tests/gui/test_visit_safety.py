@@ -28,7 +28,7 @@ RUN_VISIT_THEN_WAIT = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from exam_app.gui.app import make_application
     from exam_app.gui.main_window import MainWindow
-    from exam_app.services.context import open_context
+    from exam_app.services.startup import open_context
 
     app = make_application()
     ctx = open_context(data_dir=Path(sys.argv[1]))

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from exam_app.clinical.vocabulary import vocabulary
 from tests.records import two_visit_record
 
 
@@ -29,6 +30,9 @@ def recorded_values(document: dict[str, Any]) -> dict[datetime, Counter[tuple[An
         found.update(("anal", key, "", "", visit[key], None) for key in ("vac", "dap") if key in visit)
         found.update(("symptom", s, "", "", "yes", None) for s in visit.get("symptoms", []))
         found.update(("red_flag", f, "", "", "yes", None) for f in visit.get("red_flags", []))
+        if "red_flags" in visit:  # the questions were asked: those not listed were answered no
+            found.update(("red_flag", f.id, "", "", "no", None) for f in vocabulary().red_flags
+                         if f.id not in visit["red_flags"])
         expected[datetime.fromisoformat(visit["examined_at"]).astimezone(UTC)] = found
     return expected
 

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from exam_app.clinical.assess import assess_record
 from exam_app.interop.exam_record import RecordError, read_exam_record
-from exam_app.services.context import AppContext, InvalidInput, open_context
+from exam_app.services.context import AppContext, InvalidInput
 from exam_app.services.records import import_record
+from exam_app.services.startup import open_context
 from exam_app.store import models
 from tests.records import two_visit_record
 

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from reportlab.graphics.shapes import Group, Path
 
-from exam_app.report import fonts, words
+from exam_app import wording as words
+from exam_app.report import fonts
 from exam_app.report.body_chart import SCORE_STYLES, legend, sensory_chart, style_of
 from exam_app.report.charts import lems_trend, plottable
 from exam_app.report.referral import LemsPoint

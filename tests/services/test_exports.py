@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from exam_app.services.context import AppContext, InvalidInput, NotPermitted, open_context
+from exam_app.services.context import AppContext, InvalidInput, NotPermitted
 from exam_app.services.demo import fill_demo_clinic
 from exam_app.services.exports import (
     CSV,
@@ -33,6 +33,7 @@ from exam_app.services.exports import (
     write_clinic_files,
 )
 from exam_app.services.referral import issue_letter, referral_content, referral_options
+from exam_app.services.startup import open_context
 from exam_app.services.visits import amend_visit, open_visit, save_draft, start_visit
 from exam_app.store import models
 from tests.conftest import _fresh_postgres

@@ -20,6 +20,7 @@ from exam_app.clinical.window import WindowStatus
 from exam_app.services.assessment import DraftAssessor
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.visits import OpenVisit, amend_visit, save_draft, sign_visit
+from exam_app.tables import SIGNED_STATUSES, VisitStatus
 
 AUTOSAVE_MS = 1500
 AMENDING = "amending"  # a signed visit being corrected: saved, with its reason, in one step
@@ -73,7 +74,7 @@ class VisitController(QObject):
 
     @property
     def read_only(self) -> bool:
-        return self.status not in ("draft", AMENDING)
+        return self.status not in (VisitStatus.DRAFT, AMENDING)
 
     @property
     def amending(self) -> bool:
@@ -242,7 +243,7 @@ class VisitController(QObject):
 
     def begin_amendment(self) -> None:
         """Open a signed visit for correction (the original is kept when the amendment is saved)."""
-        if self.status not in ("signed", "amended"):
+        if self.status not in SIGNED_STATUSES:
             raise ServiceError("only a signed visit is amended; a draft is edited directly")
         self.ctx.require("amend_visit")
         self._status_before_amendment = self.status
@@ -262,7 +263,7 @@ class VisitController(QObject):
         if self.input_problems:
             raise ServiceError(f"a value on screen was refused: {next(iter(self.input_problems.values()))}")
         self.version = amend_visit(self.ctx, self.visit_id, self.visit, self.version, reason)
-        self.status = "amended"
+        self.status = VisitStatus.AMENDED
         self.dirty = False
         self.visit_signed.emit()
 
@@ -277,6 +278,6 @@ class VisitController(QObject):
         visit = replace(self.visit, incomplete_reason=incomplete_reason)
         self.version = sign_visit(self.ctx, self.visit_id, visit, self.version)
         self.visit = visit
-        self.status = "signed"
+        self.status = VisitStatus.SIGNED
         self.dirty = False
         self.visit_signed.emit()

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exam_app.clinical.doctor import Addendum, DoctorNote, Investigation, doctor_vocabulary, plans_surgery
+from exam_app.clinical.completeness import MissingItem
+from exam_app.clinical.doctor import Addendum, DoctorNote, Investigation, plans_surgery
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.doctor import add_investigation_result, note_warnings, open_note, save_note
+from exam_app.tables import NoteStatus, doctor
 from exam_app.wording import moment
 
 AUTOSAVE_MS = 1500
@@ -78,7 +80,7 @@ class DoctorPage(QScrollArea):
         self.visit_id = visit_id
         self.visit_signed = visit_signed
         self.setWidgetResizable(True)
-        words = doctor_vocabulary()
+        words = doctor()
         opened = open_note(ctx, visit_id)
         self.status, self.version = opened.status, opened.version
         self._loading = False
@@ -89,15 +91,15 @@ class DoctorPage(QScrollArea):
         self.level = QComboBox()
         self.level.setAccessibleName("Level of the problem")
         self.level.addItem("—", None)
-        for row in words["levels"]:
-            self.level.addItem(row["label"], row["id"])
+        for level in words.levels:
+            self.level.addItem(level.label, level.id)
         self.cause_boxes: dict[str, QCheckBox] = {}
         causes = QGroupBox("Suspected causes")
         grid = QGridLayout(causes)
-        for number, row in enumerate(words["causes"]):
-            box = QCheckBox(row["label"])
-            box.setAccessibleName(f"Suspected cause: {row['label']}")
-            self.cause_boxes[row["id"]] = box
+        for number, cause in enumerate(words.causes):
+            box = QCheckBox(cause.label)
+            box.setAccessibleName(f"Suspected cause: {cause.label}")
+            self.cause_boxes[cause.id] = box
             grid.addWidget(box, number // 4, number % 4)
         self.impression = QPlainTextEdit()
         self.impression.setAccessibleName("Impression, in words")
@@ -106,7 +108,7 @@ class DoctorPage(QScrollArea):
 
         investigations = QGroupBox("Investigations requested, and their results")
         rows = QGridLayout(investigations)
-        self.investigations = [InvestigationRow(r["id"], r["label"]) for r in words["investigations"]]
+        self.investigations = [InvestigationRow(r.id, r.label) for r in words.investigations]
         for number, row in enumerate(self.investigations):
             rows.addWidget(row.requested, 2 * number, 0)
             rows.addWidget(row.detail, 2 * number, 1)
@@ -118,14 +120,15 @@ class DoctorPage(QScrollArea):
         plan = QGroupBox("Plan")
         plan_layout = QVBoxLayout(plan)
         self.plan_boxes: dict[str, QCheckBox] = {}
-        for row in words["plans"]:
-            box = QCheckBox(row["label"])
-            box.setAccessibleName(f"Plan: {row['label']}")
-            self.plan_boxes[row["id"]] = box
+        for plan_row in words.plans:
+            box = QCheckBox(plan_row.label)
+            box.setAccessibleName(f"Plan: {plan_row.label}")
+            self.plan_boxes[plan_row.id] = box
             plan_layout.addWidget(box)
         self.plan_text = QLineEdit()
         self.plan_text.setAccessibleName("Plan, in words")
-        self.next_review = QDateEdit(calendarPopup=True)
+        self.next_review = QDateEdit()
+        self.next_review.setCalendarPopup(True)
         self.next_review.setAccessibleName("Next review date")
         self.next_review.setDisplayFormat("dd MMM yyyy")
         self.next_review.setMinimumDate(NO_DATE)
@@ -171,10 +174,15 @@ class DoctorPage(QScrollArea):
         self._inputs = [self.level, self.impression, self.plan_text, self.next_review, self.consent,
                         *self.cause_boxes.values(), *self.plan_boxes.values(),
                         *(w for r in self.investigations for w in (r.requested, r.detail, r.result))]
-        for widget in self._inputs:
-            signal = getattr(widget, "toggled", None) or getattr(widget, "textChanged", None) or getattr(
-                widget, "currentIndexChanged", None) or widget.dateChanged  # type: ignore[attr-defined]
-            signal.connect(self._changed)
+        for field in self._inputs:
+            if isinstance(field, QCheckBox):
+                field.toggled.connect(self._changed)
+            elif isinstance(field, QComboBox):
+                field.currentIndexChanged.connect(self._changed)
+            elif isinstance(field, QDateEdit):
+                field.dateChanged.connect(self._changed)
+            else:
+                field.textChanged.connect(self._changed)
         self._show(opened.note)
         self._show_state(opened.warnings)
 
@@ -213,7 +221,7 @@ class DoctorPage(QScrollArea):
 
     @property
     def editable(self) -> bool:
-        return self.visit_signed and self.status != "signed" and self.ctx.may("doctor_note")
+        return self.visit_signed and self.status != NoteStatus.SIGNED and self.ctx.may("doctor_note")
 
     def _show_state(self, warnings: tuple[str, ...]) -> None:
         surgery = plans_surgery(self.note())
@@ -223,7 +231,7 @@ class DoctorPage(QScrollArea):
             if widget is not self.consent:
                 widget.setEnabled(self.editable)
         self.sign_button.setEnabled(self.editable)
-        adding = self.status == "signed" and self.ctx.may("doctor_note")
+        adding = self.status == NoteStatus.SIGNED and self.ctx.may("doctor_note")
         for row in self.investigations:
             can_add = adding and row.item_id in self._requested
             row.add_result.setVisible(can_add)
@@ -232,12 +240,12 @@ class DoctorPage(QScrollArea):
                 row.result.setPlaceholderText("result to add to the signed note")
         if not self.visit_signed:
             self.state.setText("The examination is not signed yet: the doctor's note comes after signing.")
-        elif self.status == "signed":
+        elif self.status == NoteStatus.SIGNED:
             self.state.setText("The doctor's note is signed (read-only).")
         elif not self.ctx.may("doctor_note"):
             self.state.setText("Only a doctor writes this note.")
         else:
-            self.state.setText({"new": "New note", "draft": "Draft — saved as you type"}[self.status])
+            self.state.setText({NoteStatus.NEW: "New note", NoteStatus.DRAFT: "Draft — saved as you type"}[self.status])
 
     # ------------------------------------------------------------------ saving
 
@@ -256,7 +264,7 @@ class DoctorPage(QScrollArea):
         except ServiceError as error:
             QMessageBox.warning(self, "The doctor's note was not saved", str(error))
             return False
-        self.status = "signed" if sign else "draft"
+        self.status = NoteStatus.SIGNED if sign else NoteStatus.DRAFT
         self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
         return True
 
@@ -281,6 +289,21 @@ class DoctorPage(QScrollArea):
         # The draft is saved first, so a refused signature loses nothing typed.
         if box.clickedButton() is sign and self.save_now() and self.save_now(sign=True):
             self.signed.emit()
+
+    def refresh(self) -> None:
+        opened = open_note(self.ctx, self.visit_id)
+        self.status, self.version = opened.status, opened.version
+        self._show(opened.note)
+        self._show_state(opened.warnings)
+
+    def focus_first(self) -> None:
+        self.level.setFocus()
+
+    def fill_normal(self) -> None:
+        """Nothing is normal by default in a doctor's note: every word is the doctor's."""
+
+    def focus_item(self, gap: MissingItem) -> None:
+        """The examination's gaps are on the other pages."""
 
     def add_result(self, row: InvestigationRow) -> None:
         """A result that came back after the note was signed: kept as an addendum with who and when."""

@@ -10,10 +10,10 @@ draft with nothing recorded is not kept).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,15 +28,18 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.completeness import MissingItem, Part
 from exam_app.clinical.vocabulary import RedFlag
-from exam_app.gui.visit.controller import VisitController
+from exam_app.gui.keys import caption, shortcut
+from exam_app.gui.visit.controller import AMENDING, VisitController
 from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.history_page import HistoryPage
 from exam_app.gui.visit.motor_page import MotorPage
+from exam_app.gui.visit.page import VisitPage
 from exam_app.gui.visit.review_page import ReviewPage
 from exam_app.gui.visit.sensory_page import SensoryPage
 from exam_app.gui.visit.signs_page import SignsPage
 from exam_app.services.context import ServiceError
 from exam_app.services.visits import close_draft
+from exam_app.tables import SIGNED_STATUSES, VisitStatus
 
 
 class EmergencyAlert(QFrame):
@@ -117,12 +120,12 @@ class VisitEditor(QWidget):
         layout.addWidget(self.pages, 1)
 
         for number in range(1, 7):
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_page(n - 1))
-        QShortcut(QKeySequence("Ctrl+R"), self, self.remaining_normal)
-        QShortcut(QKeySequence("Alt+O"), self, controller.answer_remaining_red_flags_no)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.sign)
-        QShortcut(QKeySequence("Ctrl+J"), self, self.go_to_first_gap)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_visit)
+            shortcut(f"page_{number}", self, partial(self.show_page, number - 1))
+        shortcut("fill_normal", self, self.remaining_normal)
+        shortcut("no_red_flags", self, controller.answer_remaining_red_flags_no)
+        shortcut("sign", self, self.sign)
+        shortcut("first_gap", self, self.go_to_first_gap)
+        shortcut("back", self, self.close_visit)
 
         controller.saved.connect(self._saved)
         controller.save_failed.connect(self._save_failed)
@@ -138,28 +141,28 @@ class VisitEditor(QWidget):
         self.pages.setCurrentIndex(number)
         self._page_shown(number)
 
+    def visit_pages(self) -> tuple[VisitPage, ...]:
+        return (self.history, self.motor, self.sensory, self.signs, self.review, self.doctor)
+
+    def current_page(self) -> VisitPage:
+        return self.visit_pages()[self.pages.currentIndex()]
+
     def _page_shown(self, number: int) -> None:
-        page = self.pages.widget(number)
-        focus = getattr(page, "focus_first", None)
-        if focus is not None:
-            focus()
+        self.visit_pages()[number].focus_first()
 
     def remaining_normal(self) -> None:
-        page = self.pages.currentWidget()
-        if page is self.history:
-            self.controller.answer_remaining_red_flags_no()
-        elif hasattr(page, "remaining_normal"):
-            page.remaining_normal()
+        if not self.controller.read_only:
+            self.current_page().fill_normal()
 
     # ------------------------------------------------------------------ state
 
     def _show_header(self) -> None:
         c = self.controller
-        state = {"draft": "draft — saved as you type", "signed": "signed, read-only",
-                 "amended": "amended, read-only", "amending": "being corrected — not saved yet"}[c.status]
+        state = {VisitStatus.DRAFT: "draft — saved as you type", VisitStatus.SIGNED: "signed, read-only",
+                 VisitStatus.AMENDED: "amended, read-only", AMENDING: "being corrected — not saved yet"}[c.status]
         if c.read_only and c.visit.incomplete_reason:
             state += f" · incomplete: {c.visit.incomplete_reason}"
-        self.amend_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("amend_visit"))
+        self.amend_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("amend_visit"))
         self.cancel_amend_button.setVisible(c.amending)
         born = f"born {c.birth_date:%d %b %Y}" if c.birth_date else "birth date unknown"
         # Who is being examined is on screen before anything is recorded.
@@ -252,7 +255,7 @@ class VisitEditor(QWidget):
             return
         self._show_header()
         self.save_state.setText("Signed" + (" as incomplete" if reason else ""))
-        for page in (self.history, self.signs, self.sensory):
+        for page in self.visit_pages()[:4]:
             page.refresh()
         self._replace_doctor_page()
         self.signed.emit()
@@ -274,7 +277,7 @@ class VisitEditor(QWidget):
         box = QMessageBox(QMessageBox.Icon.Warning, "The examination is not complete",
                           f"{len(gaps)} items are not recorded yet (record NT for what cannot be tested):\n\n"
                           f"{listed}", parent=self)
-        go = box.addButton("Go to the first gap (Ctrl+J)", QMessageBox.ButtonRole.AcceptRole)
+        go = box.addButton(caption("Go to the first gap", "first_gap"), QMessageBox.ButtonRole.AcceptRole)
         incomplete = box.addButton("Sign as incomplete…", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(go)
@@ -307,10 +310,9 @@ class VisitEditor(QWidget):
             self.save_state.setText("Nothing missing: every item is recorded")
             return
         gap = gaps[0]
-        page = {Part.HISTORY: self.history, Part.MOTOR: self.motor, Part.SENSORY: self.sensory,
-                Part.SIGNS: self.signs}[gap.part]
-        self.pages.setCurrentWidget(page)
-        page.focus_item(gap)
+        number = (Part.HISTORY, Part.MOTOR, Part.SENSORY, Part.SIGNS).index(gap.part)  # the pages' order
+        self.pages.setCurrentIndex(number)
+        self.visit_pages()[number].focus_item(gap)
 
     def _replace_doctor_page(self) -> None:
         """Once the examination is signed, the doctor's note can be written."""
@@ -330,6 +332,6 @@ class VisitEditor(QWidget):
                 return
             self.controller.cancel_amendment(self._original)
         if self.controller.save_now() and self.doctor.save_now():
-            if self.controller.status == "draft":
+            if self.controller.status == VisitStatus.DRAFT:
                 close_draft(self.controller.ctx, self.controller.visit_id)  # nothing recorded: not kept
             self.closed.emit()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
@@ -28,16 +26,11 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.gui.keys import caption
 from exam_app.gui.visit.controller import VisitController
-from exam_app.paths import resource_path
+from exam_app.tables import Choice, history
 
 TIER_WORDS = {"emergency": "emergency", "same_day": "same day", "urgent": "urgent"}
-
-
-@cache
-def history_vocabulary() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resource_path("history.json").read_text(encoding="utf-8"))
-    return data
 
 
 def to_qt(moment: datetime) -> QDateTime:
@@ -102,7 +95,7 @@ class HistoryPage(QScrollArea):
         self.controller = controller
         self.setWidgetResizable(True)
         vocab = vocabulary()
-        words = history_vocabulary()
+        words = history()
         body = QWidget()
         layout = QVBoxLayout(body)
 
@@ -112,7 +105,7 @@ class HistoryPage(QScrollArea):
         self.questions = [RedFlagQuestion(controller, f.id) for f in vocab.red_flags]
         for question in self.questions:
             flags_layout.addWidget(question)
-        self.none_button = QPushButton("No to all remaining questions (Alt+O)")
+        self.none_button = QPushButton(caption("No to all remaining questions", "no_red_flags"))
         self.none_button.setAccessibleName("Answer no to all remaining red-flag questions")
         self.none_button.clicked.connect(controller.answer_remaining_red_flags_no)
         flags_layout.addWidget(self.none_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -120,13 +113,15 @@ class HistoryPage(QScrollArea):
         # -- onset
         onset_box = QGroupBox("Weakness")
         form = QFormLayout(onset_box)
-        self.examined_at = QDateTimeEdit(calendarPopup=True)
+        self.examined_at = QDateTimeEdit()
+        self.examined_at.setCalendarPopup(True)
         self.examined_at.setDisplayFormat("dd MMM yyyy HH:mm")
         self.examined_at.setAccessibleName("Examined at")
         self.examined_at.dateTimeChanged.connect(lambda v: controller.set_examined_at(from_qt(v)))
         self.onset_known = QCheckBox("Onset known")
         self.onset_known.setAccessibleName("Onset of the weakness known")
-        self.onset = QDateTimeEdit(calendarPopup=True)
+        self.onset = QDateTimeEdit()
+        self.onset.setCalendarPopup(True)
         self.onset.setDisplayFormat("dd MMM yyyy HH:mm")
         self.onset.setAccessibleName("Onset of the weakness")
         self.onset_known.toggled.connect(self._onset_changed)
@@ -141,8 +136,8 @@ class HistoryPage(QScrollArea):
         examined_row.addWidget(self.examined_at)
         examined_row.addWidget(self.examined_at_problem, 1)
         onset_row.addWidget(self.onset_problem, 2)
-        self.character = self._combo("Onset", words["onset_characters"], "onset_character")
-        self.legs = self._combo("Legs affected", words["legs_affected"], "legs_affected")
+        self.character = self._combo("Onset", words.onset_characters, "onset_character")
+        self.legs = self._combo("Legs affected", words.legs_affected, "legs_affected")
         form.addRow("Examined at", examined_row)
         form.addRow("Onset of weakness", onset_row)
         form.addRow("Onset was", self.character)
@@ -168,14 +163,14 @@ class HistoryPage(QScrollArea):
         self.diabetes.toggled.connect(lambda on: controller.set_history(diabetes=on))
         medicines = QHBoxLayout()
         self.medication_boxes: dict[str, QCheckBox] = {}
-        for medication in words["medications"]:
-            box = QCheckBox(medication["label"])
-            box.setToolTip(medication["why"])
-            box.setAccessibleName(f"Medication: {medication['label']}")
+        for medication in words.medications:
+            box = QCheckBox(medication.label)
+            box.setToolTip(medication.why)
+            box.setAccessibleName(f"Medication: {medication.label}")
             box.toggled.connect(self._medications_changed)
-            self.medication_boxes[medication["id"]] = box
+            self.medication_boxes[medication.id] = box
             medicines.addWidget(box)
-        self.alcohol = self._combo("Alcohol use", words["alcohol_use"], "alcohol_use")
+        self.alcohol = self._combo("Alcohol use", words.alcohol_use, "alcohol_use")
         background_form.addRow(self.injury)
         background_form.addRow(self.diabetes)
         background_form.addRow("Medications", medicines)
@@ -189,8 +184,8 @@ class HistoryPage(QScrollArea):
         self.notes.textChanged.connect(lambda: controller.set_notes(self.notes.toPlainText()))
         QVBoxLayout(notes_box).addWidget(self.notes)
 
-        for box in (flags, onset_box, symptoms, background, notes_box):
-            layout.addWidget(box)
+        for group in (flags, onset_box, symptoms, background, notes_box):
+            layout.addWidget(group)
         layout.addStretch(1)
         self.setWidget(body)
         controller.changed.connect(self.refresh)
@@ -215,12 +210,12 @@ class HistoryPage(QScrollArea):
             field.style().unpolish(field)
             field.style().polish(field)
 
-    def _combo(self, name: str, choices: list[dict[str, str]], field: str) -> QComboBox:
+    def _combo(self, name: str, choices: tuple[Choice, ...], field: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
         combo.addItem("—", None)
         for choice in choices:
-            combo.addItem(choice["label"], choice["id"])
+            combo.addItem(choice.label, choice.id)
         combo.currentIndexChanged.connect(
             lambda _: self.controller.set_history(**{field: combo.currentData()}))
         return combo
@@ -270,6 +265,9 @@ class HistoryPage(QScrollArea):
     def focus_first(self) -> None:
         unanswered = [q for q in self.questions if self.controller.red_flag_answer(q.flag.id) is None]
         (unanswered[0].yes if unanswered else self.examined_at).setFocus()
+
+    def fill_normal(self) -> None:
+        self.controller.answer_remaining_red_flags_no()
 
     def focus_item(self, gap: MissingItem) -> None:
         question = next(q for q in self.questions if q.flag.id == gap.item)

@@ -5,12 +5,10 @@ Both modes show and change the same visit through the controller.
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,22 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.clinical.compare import MOTOR as MOTOR_CELL
+from exam_app.clinical.compare import is_normal
 from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.grades import is_motor_grade
 from exam_app.clinical.normal_findings import MOTOR, with_remaining_normal
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, MotorItem, vocabulary
+from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, typed_grade
-from exam_app.paths import resource_path
+from exam_app.tables import motor_guide
 
 _Index = QModelIndex | QPersistentModelIndex
-_WEAK_COLOUR = QColor("#b3400a")  # grades below 5 stand out (dark orange reads in colour-blind vision)
-
-
-@cache
-def motor_guide() -> dict[str, Any]:
-    guide: dict[str, Any] = json.loads(resource_path("motor_guide.json").read_text(encoding="utf-8"))
-    return guide
+_WEAK_COLOUR = QColor("#b3400a")  # abnormal grades stand out (dark orange reads in colour-blind vision)
 
 
 def grade_label(item: MotorItem, side: str) -> str:
@@ -102,7 +97,7 @@ class MotorGridModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and side:
             grade = self.grade(index.row(), side)
-            if grade and grade[0] in "01234":
+            if grade and is_normal(MOTOR_CELL, grade) is False:
                 return _WEAK_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole and column == self.MOVEMENT and item.key_root:
             return f"ISNCSCI key muscle of {item.key_root}"
@@ -260,7 +255,7 @@ class GuidedMotor(QWidget):
         self.items = vocabulary().motor_items
         self.position = 0
         guide = motor_guide()
-        self._guides = {m["id"]: m for m in guide["movements"]}
+        self._guides = guide.movements
 
         self.title = QLabel()
         self.title.setObjectName("guidedTitle")
@@ -291,7 +286,7 @@ class GuidedMotor(QWidget):
             grades.addWidget(QLabel(f"<b>{side.capitalize()}</b>"), 0, column, Qt.AlignmentFlag.AlignCenter)
             grades.addWidget(self.inputs[side], 1, column, Qt.AlignmentFlag.AlignCenter)
         mrc = QLabel("<b>MRC grades</b><br>" + "<br>".join(
-            f"<b>{g['grade']}</b> {g['meaning']}" for g in guide["mrc_grades"]))
+            f"<b>{g.grade}</b> {g.meaning}" for g in guide.mrc_grades))
         mrc.setObjectName("mrcScale")
         mrc.setWordWrap(True)
         mrc.setFrameShape(QFrame.Shape.StyledPanel)
@@ -324,8 +319,8 @@ class GuidedMotor(QWidget):
         key = f"ISNCSCI key muscle of <b>{item.key_root}</b>; " if item.key_root else ""
         self.anatomy.setText(f"{item.muscle.capitalize()} — {key}roots {', '.join(item.roots)}; "
                              f"{item.nerve} nerve")
-        self.how.setText(f"<b>Position:</b> {guide['position']}<br><b>Resist:</b> {guide['resist']}")
-        self.functional.setText(f"<b>Also:</b> {guide['functional']}" if guide["functional"] else "")
+        self.how.setText(f"<b>Position:</b> {guide.position}<br><b>Resist:</b> {guide.resist}")
+        self.functional.setText(f"<b>Also:</b> {guide.functional}" if guide.functional else "")
         for side, field in self.inputs.items():
             field.setAccessibleName(grade_label(item, side))
         self.previous_button.setEnabled(self.position > 0)
@@ -389,13 +384,13 @@ class MotorPage(QWidget):
         self.modes = QStackedWidget()
         self.modes.addWidget(self.grid)
         self.modes.addWidget(self.guided)
-        self.mode_button = QPushButton("Guided mode (Ctrl+G)")
+        self.mode_button = QPushButton(caption("Guided mode", "guided"))
         self.mode_button.setCheckable(True)
         self.mode_button.toggled.connect(self.set_guided)
-        self.normal_button = QPushButton("All remaining normal (Ctrl+R)")
+        self.normal_button = QPushButton(caption("All remaining normal", "fill_normal"))
         self.normal_button.setAccessibleName("All remaining motor grades normal")
-        self.normal_button.clicked.connect(self.remaining_normal)
-        QShortcut(QKeySequence("Ctrl+G"), self, self.mode_button.toggle)
+        self.normal_button.clicked.connect(self.fill_normal)
+        shortcut("guided", self, self.mode_button.toggle)
 
         hint = QLabel("Type 0–5, then + or − if needed; N = not testable; * tags a grade not due to the "
                       "nerve lesion. The cursor moves down the Left column, then the Right.")
@@ -414,7 +409,11 @@ class MotorPage(QWidget):
         self.mode_button.setChecked(guided)
         (self.guided.inputs[LEFT] if guided else self.grid).setFocus()
 
-    def remaining_normal(self) -> None:
+    def refresh(self) -> None:
+        self.grid.grid_model.refresh()
+        self.guided.show_item(self.guided.position)
+
+    def fill_normal(self) -> None:
         if not self.controller.read_only:
             self.controller.apply(with_remaining_normal(self.controller.visit, MOTOR))
 

@@ -10,40 +10,26 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from exam_app.clinical.assess import VisitAssessment
+from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
+from exam_app.gui.keys import caption, key
+from exam_app.gui.rich_text import caution, window_html
 from exam_app.gui.visit.controller import VisitController
+from exam_app.presentation import (
+    incomplete_text,
+    palette,
+    pattern_phrase,
+    progression_alert,
+    urgency_colour,
+    urgency_label,
+    words,
+)
 from exam_app.wording import duration, moment
-
-URGENCY_COLOURS = {"emergency": "#a50f15", "same_day": "#d94801", "urgent": "#b8860b", "routine": "#2b7a3d"}
-PATTERN_WORDS = {
-    "cord_or_central": "upper motor neuron signs: cord or central lesion",
-    "cauda_equina": "cauda equina involvement",
-    "peripheral_nerve": "fits one peripheral nerve",
-    "radiculopathy": "fits one root or two adjacent roots",
-    "multiradicular": "several roots or both sides",
-    "normal": "no deficit found",
-    "indeterminate": "not enough recorded to tell",
-}
 
 
 def _items(findings: tuple[str, ...] | list[str]) -> str:
     return "".join(f"<li>{escape(f)}</li>" for f in findings)
-
-
-def urgency_label(tier: str) -> str:
-    return next(t.label for t in vocabulary().urgency_tiers if t.id == tier)
-
-
-def window_text(window: WindowStatus) -> str:
-    if window.onset is None or window.ends is None:
-        return "No onset yet: give the onset of the weakness in the history, or record a weak muscle."
-    since = duration(window.time_since_onset) if window.time_since_onset is not None else "?"
-    if window.within and window.time_left is not None:
-        state = f"<b>open</b>, {duration(window.time_left)} left"
-    else:
-        state = "<b>closed</b>"
-    return (f"Onset {moment(window.onset)} ({since} ago) · window ends {moment(window.ends)} · {state}")
 
 
 def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None,
@@ -55,20 +41,21 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
     if assessment.progression_within_window:
         left = (f" — {duration(window_now.time_left)} left in the window"
                 if window_now.within and window_now.time_left is not None else " — the window has now closed")
+        colours = palette()
         parts.append(
-            f"<table width='100%' cellpadding='10' style='background:#a50f15'><tr><td style='color:white'>"
-            f"<b style='font-size:16pt'>Progression within the window period</b>{escape(left)}"
+            f"<table width='100%' cellpadding='10' style='background:{colours.alert}'><tr>"
+            f"<td style='color:{colours.alert_text}'>"
+            f"<b style='font-size:16pt'>{escape(progression_alert())}</b>{escape(left)}"
             f"<ul>{_items([c.finding for c in worsening.changes])}</ul></td></tr></table>")
-    colour = URGENCY_COLOURS[assessment.urgency]
     parts.append(
-        f"<h2 style='color:{colour}'>Urgency: {escape(urgency_label(assessment.urgency))}</h2>"
+        f"<h2 style='color:{urgency_colour(assessment.urgency)}'>Urgency: "
+        f"{escape(urgency_label(assessment.urgency))}</h2>"
         f"<ul>{_items(assessment.urgency_reasons) or '<li>no trigger found</li>'}</ul>")
     if assessment.visit.incomplete_reason:
-        parts.append(f"<p style='color:#d94801'><b>Incomplete examination:</b> "
-                     f"{escape(assessment.visit.incomplete_reason)}</p>")
-    parts.append(f"<h3>Window period</h3><p>{window_text(window_now)}</p>")
+        parts.append(f"<p>{caution(incomplete_text(assessment.visit.incomplete_reason))}</p>")
+    parts.append(f"<h3>Window period</h3><p>{window_html(window_now)}</p>")
     if assessment.window_onset_from:
-        parts.append(f"<p style='color:#555'>Onset from: {escape(assessment.window_onset_from)}</p>")
+        parts.append(f"<p style='color:{palette().muted}'>Onset from: {escape(assessment.window_onset_from)}</p>")
 
     lems, sensory = assessment.lems, assessment.sensory
     parts.append(
@@ -81,11 +68,10 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
         "<td></td></tr></table>")
     notes = (*lems.notes, *sensory.notes)
     if notes:
-        parts.append(f"<ul style='color:#555'>{_items(notes)}</ul>")
+        parts.append(f"<ul style='color:{palette().muted}'>{_items(notes)}</ul>")
 
-    pattern = PATTERN_WORDS.get(assessment.pattern, assessment.pattern)
-    nerve = f" ({escape(assessment.nerve.replace('_', ' '))} nerve)" if assessment.nerve else ""
-    parts.append(f"<h3>Pattern: {escape(pattern)}{nerve}</h3><ul>{_items(assessment.pattern_findings)}</ul>")
+    parts.append(f"<h3>Pattern: {escape(pattern_phrase(assessment.pattern, assessment.nerve))}</h3>"
+                 f"<ul>{_items(assessment.pattern_findings)}</ul>")
 
     if assessment.probable_roots:
         rows = "".join(
@@ -107,10 +93,9 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
     if still_missing:
         shown = _items(still_missing[:12]) + (f"<li>… and {len(still_missing) - 12} more</li>"
                                                if len(still_missing) > 12 else "")
-        parts.append(f"<h3 style='color:#d94801'>Not recorded yet: {len(still_missing)} items "
-                     f"(Ctrl+J goes to the first)</h3><ul>{shown}</ul>")
-    parts.append("<p style='color:#555'><i>Decision support, not a diagnosis: check every statement against the "
-                 "findings listed with it.</i></p>")
+        gaps = caution(f"Not recorded yet: {len(still_missing)} items")
+        parts.append(f"<h3>{gaps} ({key('first_gap').sequence} goes to the first)</h3><ul>{shown}</ul>")
+    parts.append(f"<p style='color:{palette().muted}'><i>{escape(words().decision_support)}</i></p>")
     return "".join(parts)
 
 
@@ -123,7 +108,7 @@ class ReviewPage(QWidget):
         self.browser.setOpenLinks(False)
         self.status = QLabel()
         self.status.setObjectName("hint")
-        self.sign_button = QPushButton("Sign visit (Ctrl+S)")
+        self.sign_button = QPushButton(caption("Sign visit", "sign"))
         self.sign_button.setObjectName("primary")
         self.sign_button.setAccessibleName("Sign visit")
         bar = QHBoxLayout()
@@ -141,6 +126,15 @@ class ReviewPage(QWidget):
         self._clock.start()
         self.refresh()
 
+    def focus_first(self) -> None:
+        self.sign_button.setFocus() if self.sign_button.isEnabled() else self.browser.setFocus()
+
+    def fill_normal(self) -> None:
+        """Nothing to fill: the review shows what the other pages recorded."""
+
+    def focus_item(self, gap: MissingItem) -> None:
+        """The review lists the gaps; the editor takes Ctrl+J to the page that records them."""
+
     def refresh(self) -> None:
         assessment = self.controller.assessment()
         now = datetime.now().astimezone()
@@ -152,7 +146,7 @@ class ReviewPage(QWidget):
         self.browser.verticalScrollBar().setValue(scroll)
         unanswered = len(self.controller.unanswered_red_flags())
         problems = list(self.controller.time_problems(now).values()) + list(self.controller.input_problems.values())
-        self.sign_button.setText("Save amendment (Ctrl+S)" if self.controller.amending else "Sign visit (Ctrl+S)")
+        self.sign_button.setText(caption("Save amendment" if self.controller.amending else "Sign visit", "sign"))
         if self.controller.amending:
             self.status.setText("Correcting a signed visit: Ctrl+S saves the amendment with its reason; "
                                 "the original is kept.")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.normal_findings import SENSORY, with_remaining_normal
 from exam_app.gui.body_chart import DermatomeChart
+from exam_app.gui.keys import caption
 from exam_app.gui.visit.controller import VisitController
 
 
@@ -16,9 +17,9 @@ class SensoryPage(QWidget):
         self.controller = controller
         self.chart = DermatomeChart()
         self.chart.score_changed.connect(controller.set_sensory)
-        self.normal_button = QPushButton("All remaining normal (Ctrl+R)")
+        self.normal_button = QPushButton(caption("All remaining normal", "fill_normal"))
         self.normal_button.setAccessibleName("All remaining sensory scores normal")
-        self.normal_button.clicked.connect(self.remaining_normal)
+        self.normal_button.clicked.connect(self.fill_normal)
         hint = QLabel("Light touch with a cotton wisp, pin prick with a new safety pin (0 = cannot tell sharp "
                       "from dull). Compare with the face.")
         hint.setObjectName("hint")
@@ -40,7 +41,7 @@ class SensoryPage(QWidget):
         self.chart.blockSignals(False)
         self.normal_button.setEnabled(not self.controller.read_only)
 
-    def remaining_normal(self) -> None:
+    def fill_normal(self) -> None:
         if not self.controller.read_only:
             self.controller.apply(with_remaining_normal(self.controller.visit, SENSORY))
 

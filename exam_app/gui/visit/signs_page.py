@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +21,7 @@ from exam_app.clinical.normal_findings import SIGNS, with_remaining_normal
 from exam_app.clinical.plausibility import limits
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.gui.inputs import NumberField
+from exam_app.gui.keys import caption
 from exam_app.gui.visit.controller import VisitController
 
 NOT_RECORDED = "—"
@@ -71,8 +73,8 @@ class SignsPage(QWidget):
                 self._inputs["reflex", reflex.id, side] = combo
                 if column == 1:
                     label.setBuddy(combo)
-                self._bind_combo(combo, lambda s=side, r=reflex.id: controller.visit.reflexes.get(r, {}).get(s, ""),
-                                 lambda v, s=side, r=reflex.id: controller.set_reflex(r, s, v))
+                self._bind_combo(combo, partial(_sided_value, controller, "reflexes", reflex.id, side),
+                                 partial(controller.set_reflex, reflex.id, side))
                 grid.addWidget(combo, row, column)
 
         upper = QGroupBox("Upper motor neuron signs")
@@ -83,13 +85,12 @@ class SignsPage(QWidget):
         grid.addWidget(clonus_label, 2, 0)
         for column, side in enumerate(SIDES, 1):
             plantar = choice_box(f"{side.capitalize()} plantar response", vocab.plantar_responses)
-            self._bind_combo(plantar, lambda s=side: controller.visit.plantar_response.get(s, ""),
-                             lambda v, s=side: controller.set_plantar(s, v))
+            self._bind_combo(plantar, partial(_side_value, controller, "plantar_response", side),
+                             partial(controller.set_plantar, side))
             grid.addWidget(plantar, 1, column)
             clonus = NumberField(f"{side.capitalize()} ankle clonus beats", limits().clonus_beats, "clonus beats",
                                  NOT_RECORDED)
-            self._bind_number(clonus, lambda s=side: controller.visit.ankle_clonus_beats.get(s),
-                              lambda v, s=side: controller.set_clonus(s, v))
+            self._bind_number(clonus, partial(_clonus_value, controller, side), partial(controller.set_clonus, side))
             grid.addLayout(_with_problem(clonus), 2, column)
             self._inputs["plantar_response", "plantar_response", side] = plantar
             self._inputs["ankle_clonus_beats", "ankle_clonus_beats", side] = clonus
@@ -120,9 +121,8 @@ class SignsPage(QWidget):
 
                 result.currentIndexChanged.connect(store)
                 angle.value_changed.connect(store)
-                angle.refused.connect(lambda problem, a=angle: controller.set_input_problem(a.accessibleName(),
-                                                                                              problem))
-                self._refreshers.append(lambda r=result, a=angle, c=current: self._show_tension(r, a, c()))
+                angle.refused.connect(partial(controller.set_input_problem, angle.accessibleName()))
+                self._refreshers.append(partial(self._show_tension, result, angle, current))
                 self._widgets += [result, angle]
                 self._angles.append((result, angle))
                 pair = QHBoxLayout()
@@ -140,8 +140,8 @@ class SignsPage(QWidget):
                 self._inputs["gait", item.id, side] = combo
                 if column == 1:
                     label.setBuddy(combo)
-                self._bind_combo(combo, lambda s=side, g=item.id: controller.visit.gait.get(g, {}).get(s, ""),
-                                 lambda v, s=side, g=item.id: controller.set_gait(g, s, v))
+                self._bind_combo(combo, partial(_sided_value, controller, "gait", item.id, side),
+                                 partial(controller.set_gait, item.id, side))
                 grid.addWidget(combo, row, column)
 
         anal = QGroupBox("Sacral (S4-5), once per visit")
@@ -153,13 +153,12 @@ class SignsPage(QWidget):
             combo = choice_box(item.label.capitalize(), vocab.anal_results)
             self._inputs[item.id, item.id, ""] = combo
             label.setBuddy(combo)
-            self._bind_combo(combo, lambda i=item.id: getattr(controller.visit, i) or "",
-                             lambda v, i=item.id: controller.set_anal(i, v))
+            self._bind_combo(combo, partial(_anal_value, controller, item.id), partial(controller.set_anal, item.id))
             anal_grid.addWidget(combo, row, 1)
 
-        self.normal_button = QPushButton("All remaining normal (Ctrl+R)")
+        self.normal_button = QPushButton(caption("All remaining normal", "fill_normal"))
         self.normal_button.setAccessibleName("All remaining reflexes and signs normal")
-        self.normal_button.clicked.connect(self.remaining_normal)
+        self.normal_button.clicked.connect(self.fill_normal)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -172,8 +171,8 @@ class SignsPage(QWidget):
         bottom.addWidget(anal, 1)
         bottom.addStretch(1)
         bottom.addWidget(self.normal_button)
-        for row in (top, middle, bottom):
-            layout.addLayout(row)
+        for band in (top, middle, bottom):
+            layout.addLayout(band)
         layout.addStretch(1)
         controller.changed.connect(self.refresh)
         self.refresh()
@@ -200,9 +199,10 @@ class SignsPage(QWidget):
         self._widgets.append(field)
 
     @staticmethod
-    def _show_tension(result: QComboBox, angle: NumberField, value: tuple[str, int | None]) -> None:
-        result.setCurrentIndex(max(0, result.findData(value[0])))
-        angle.show_value(value[1])
+    def _show_tension(result: QComboBox, angle: NumberField, current: Callable[[], tuple[str, int | None]]) -> None:
+        shown, degrees = current()
+        result.setCurrentIndex(max(0, result.findData(shown)))
+        angle.show_value(degrees)
 
     def refresh(self) -> None:
         for widget in self._widgets:
@@ -217,7 +217,7 @@ class SignsPage(QWidget):
             angle.setEnabled(not self.controller.read_only and result.currentData() == POSITIVE)
         self.normal_button.setEnabled(not self.controller.read_only)
 
-    def remaining_normal(self) -> None:
+    def fill_normal(self) -> None:
         if not self.controller.read_only:
             self.controller.apply(with_remaining_normal(self.controller.visit, SIGNS))
 
@@ -226,6 +226,24 @@ class SignsPage(QWidget):
 
     def focus_item(self, gap: MissingItem) -> None:
         self._inputs[gap.kind, gap.item, gap.side].setFocus()
+
+
+def _sided_value(controller: VisitController, field: str, item: str, side: str) -> str:
+    values: dict[str, dict[str, str]] = getattr(controller.visit, field)
+    return values.get(item, {}).get(side, "")
+
+
+def _side_value(controller: VisitController, field: str, side: str) -> str:
+    values: dict[str, str] = getattr(controller.visit, field)
+    return values.get(side, "")
+
+
+def _clonus_value(controller: VisitController, side: str) -> int | None:
+    return controller.visit.ankle_clonus_beats.get(side)
+
+
+def _anal_value(controller: VisitController, item: str) -> str:
+    return getattr(controller.visit, item) or ""
 
 
 def _with_problem(field: NumberField) -> QVBoxLayout:
