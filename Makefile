@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## run: open the app on a local SQLite database with demo data (made on first run)
+## run: open the app on a local SQLite database with demo data (made on first run), signed in as the
+## demo physiotherapist (the demo accounts and their passwords are in the README)
 run: $(STAMP)
-	test -f $(DEMO_DIR)/exam-records.sqlite3 || $(BIN)/exam-app --data-dir $(DEMO_DIR) demo
-	$(BIN)/exam-app --data-dir $(DEMO_DIR) --user pt.smith
+	test -f $(DEMO_DIR)/exam-records.sqlite3 || { \
+	  echo admin-demo-2026 | $(BIN)/exam-app --data-dir $(DEMO_DIR) user add admin --role admin \
+	    --full-name "Clinic administrator" --password-stdin && \
+	  EXAM_APP_PASSWORD=admin-demo-2026 $(BIN)/exam-app --data-dir $(DEMO_DIR) --user admin demo; }
+	EXAM_APP_PASSWORD=physio-demo-2026 $(BIN)/exam-app --data-dir $(DEMO_DIR) --user pt.smith
 
 ## test: lint, type checks, layer contracts and the whole test suite, headless
 test: $(STAMP) lint

@@ -6,19 +6,24 @@ Exit codes: 0 done, 2 invalid input (one line naming what and where), 1 anything
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from exam_app import __version__
 from exam_app.services.context import AppContext, InvalidInput, ServiceError
-from exam_app.services.startup import open_context
 from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError
 from exam_app.tables import rules
+from exam_app.wording import moment
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+USER_VARIABLE = "EXAM_APP_USER"
+PASSWORD_VARIABLE = "EXAM_APP_PASSWORD"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Lower-limb exam recorder: muscle grades, dermatome map, reflexes and signs, visit after "
             "visit, with decision support for the window period. Without a command it opens the window."
         ),
-        epilog="Exit codes: 0 done, 2 invalid input, 1 anything else.",
+        epilog=("Commands that read or change the clinic sign in as --user (or $EXAM_APP_USER) with that "
+                "account's password, typed at the prompt or, for scripts, from $EXAM_APP_PASSWORD. "
+                "Exit codes: 0 done, 2 invalid input, 1 anything else."),
     )
     parser.add_argument("--version", action="version", version=f"exam-app {__version__}")
     parser.add_argument("--data-dir", type=Path, metavar="DIR",
@@ -43,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", metavar="URL",
                         help=f"a SQLAlchemy database URL, e.g. postgresql://user@host/db "
                              f"(default: ${DATABASE_URL_VARIABLE}, else the SQLite file)")
-    parser.add_argument("--user", metavar="NAME",
-                        help="act as this account (default: the built-in command-line account)")
+    parser.add_argument("--user", metavar="NAME", default=os.environ.get(USER_VARIABLE),
+                        help=f"sign in as this account (default: ${USER_VARIABLE}); the password is asked at the "
+                             f"prompt, or read from ${PASSWORD_VARIABLE}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="fill the database with a reproducible synthetic clinic",
@@ -120,6 +128,9 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
                           help="list all findings or only the abnormal ones (default all)")
     referral.add_argument("--no-trend-chart", action="store_true", help="leave out the LEMS trend chart")
     referral.add_argument("--no-body-chart", action="store_true", help="leave out the dermatome body chart")
+    referral.add_argument("--signed-by", choices=["doctor", "examiner"],
+                          help="who signs the letter: the doctor who signed the note, or the examiner who signed the "
+                               "visit (default: the doctor when the note is signed)")
 
     commands.add_parser(
         "worklist", help="the window-period worklist as a table",
@@ -128,9 +139,54 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
 
     db = commands.add_parser("db", help="database schema: upgrade or check",
                              description="upgrade: bring the schema to the newest version (a SQLite file "
-                                         "is backed up first). check: say whether it is up to date.")
+                                         "is backed up first). check: say whether it is up to date. Neither "
+                                         "reads patients, so neither signs in.")
     db.add_argument("action", choices=["upgrade", "check"])
+
+    _user_commands(commands)
+    _audit_commands(commands)
     return parser
+
+
+def _user_commands(commands: Any) -> None:
+    user = commands.add_parser(
+        "user", help="accounts: add, list, disable, enable, passwd, role",
+        description="Accounts of the clinic, kept by an administrator. The very first account of a new "
+                    "database is the administrator's: `user add NAME --role admin` needs no sign-in then.")
+    actions = user.add_subparsers(dest="user_action", metavar="ACTION", parser_class=_Parser, required=True)
+    add = actions.add_parser("add", help="add an account (the new password is asked twice, or read once from "
+                                         "standard input with --password-stdin)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, help="physiotherapist, doctor, front_desk or admin")
+    add.add_argument("--full-name", required=True, help="the name that signs visits and letters")
+    add.add_argument("--registration-number", help="professional registration, printed with a signature")
+    add.add_argument("--phone", help="contact printed on a letter this account signs")
+    add.add_argument("--email", help="contact printed on a letter this account signs")
+    add.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    actions.add_parser("list", help="every account, its role and state")
+    for verb, words in (("disable", "an account can no longer sign in"), ("enable", "an account signs in again")):
+        one = actions.add_parser(verb, help=words)
+        one.add_argument("name", metavar="NAME")
+    passwd = actions.add_parser("passwd", help="change your own password, or (administrator) reset NAME's")
+    passwd.add_argument("name", metavar="NAME", nargs="?")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    role = actions.add_parser("role", help="give an account another role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE")
+
+
+def _audit_commands(commands: Any) -> None:
+    audit = commands.add_parser(
+        "audit", help="the audit trail (administrator), or `audit verify`: check it has not been tampered with",
+        description="Who did what, when and from which workstation. `audit verify` recomputes the chain of "
+                    "hashes and the fingerprints of every signed visit and issued letter, and names every "
+                    "place that does not match (exit 1 when any).")
+    audit.add_argument("verify", nargs="?", choices=["verify"], help="check the trail instead of listing it")
+    audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD) or time on")
+    audit.add_argument("--user", dest="audit_user", metavar="NAME", help="only this account's actions")
+    audit.add_argument("--patient", metavar="RN", help="only what concerns this patient")
+    audit.add_argument("--action", metavar="ACTION", help="only this action, e.g. visit_signed")
+    audit.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,13 +204,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _context(args: argparse.Namespace) -> AppContext:
-    return open_context(args.data_dir, args.database, args.user)
+    """The clinic, signed in as --user with its password (prompt or $EXAM_APP_PASSWORD)."""
+    from exam_app.services.startup import open_clinic
+
+    clinic = open_clinic(args.data_dir, args.database)
+    try:
+        if not clinic.has_accounts:
+            return clinic.sign_in("", "")  # says how to create the first account
+        if not args.user:
+            raise InvalidInput(f"--user: say which account signs in (or set ${USER_VARIABLE})")
+        return clinic.sign_in(args.user, _password(f"password for {args.user}: "))
+    except BaseException:
+        clinic.close()
+        raise
+
+
+def _password(prompt: str) -> str:
+    given = os.environ.get(PASSWORD_VARIABLE)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"password: type it at a terminal, or give it in ${PASSWORD_VARIABLE}")
+    return getpass.getpass(prompt)
 
 
 def _open_window(args: argparse.Namespace) -> int:
     from exam_app.gui.app import run_app
 
-    return run_app(lambda: _context(args))
+    return run_app(args.data_dir, args.database, args.user, os.environ.get(PASSWORD_VARIABLE))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -247,7 +324,8 @@ def _referral(args: argparse.Namespace) -> int:
                               findings=args.findings)
     with _context(args) as ctx:
         visit_id = find_visit(ctx, args.record_number, _visit_time(args.visit)) if args.visit else None
-        letter = issue_letter(ctx, referral_content(ctx, args.record_number, visit_id, args.recipient), options)
+        content = referral_content(ctx, args.record_number, visit_id, args.recipient, signed_by=args.signed_by)
+        letter = issue_letter(ctx, content, options)
     try:
         args.out.write_bytes(letter.pdf)
     except OSError as error:
@@ -272,9 +350,7 @@ def _worklist(args: argparse.Namespace) -> int:
                  else f"worse {moment(e.last_worsened_at)}" if e.last_worsened_at else "")
         rows.append((time_left_text(e.window), e.record_number, e.name, moment(e.last_examined_at),
                      urgency_label(e.urgency), pattern_text(e.pattern, e.nerve), alert))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+    _print_table(rows)
     return EXIT_OK
 
 
@@ -318,6 +394,108 @@ def _write_output(text: str, out: Path | None) -> None:
         raise InvalidInput(f"--out: cannot write {out} ({error.strerror})") from None
 
 
+def _new_password(args: argparse.Namespace, whose: str) -> str:
+    """A new password: once from standard input with --password-stdin, else twice at the prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise InvalidInput("password: type it at a terminal, or pass it on standard input with --password-stdin")
+    first = getpass.getpass(f"new password for {whose}: ")
+    if getpass.getpass("the same again: ") != first:
+        raise InvalidInput("password: the two passwords differ")
+    return first
+
+
+def _user(args: argparse.Namespace) -> int:
+    from exam_app.services import accounts
+    from exam_app.services.startup import open_clinic
+
+    if args.user_action == "add":
+        account = accounts.NewAccount(args.name, args.full_name, args.role, "", args.registration_number,
+                                      args.phone, args.email)
+        clinic = open_clinic(args.data_dir, args.database)
+        try:
+            if not clinic.has_accounts:  # the very first account: the clinic's administrator, no sign-in
+                from dataclasses import replace
+
+                first = accounts.create_first_administrator(
+                    clinic.db, replace(account, password=_new_password(args, args.name)))
+                print(f"account {first.username} ({first.role_label}) added: the clinic's first administrator")
+                return EXIT_OK
+        finally:
+            clinic.close()
+    with _context(args) as ctx:
+        if args.user_action == "add":
+            from dataclasses import replace
+
+            added = accounts.add_account(ctx, replace(account, password=_new_password(args, args.name)))
+            print(f"account {added.username} ({added.role_label}) added")
+        elif args.user_action == "list":
+            rows = [("USER", "ROLE", "STATE", "FULL NAME", "REGISTRATION", "CONTACT")]
+            for a in accounts.list_accounts(ctx):
+                state = "active" if a.active else "disabled"
+                rows.append((a.username, a.role_label, state, a.full_name, a.registration_number or "",
+                             " ".join(c for c in (a.phone, a.email) if c)))
+            _print_table(rows)
+        elif args.user_action in ("disable", "enable"):
+            changed = accounts.set_active(ctx, args.name, args.user_action == "enable")
+            print(f"account {changed.username} {'enabled' if changed.active else 'disabled'}")
+        elif args.user_action == "role":
+            changed = accounts.set_role(ctx, args.name, args.role)
+            print(f"account {changed.username} is now {changed.role_label}")
+        elif args.user_action == "passwd":
+            if args.name and args.name.strip().lower() != ctx.user.username:
+                accounts.reset_password(ctx, args.name, _new_password(args, args.name))
+                print(f"password of {args.name} reset")
+            else:
+                current = os.environ.get(PASSWORD_VARIABLE) or getpass.getpass("current password: ")
+                accounts.change_own_password(ctx, current, _new_password(args, ctx.user.username))
+                print("your password is changed")
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from exam_app.services.audit import audit_entries, entries_csv, entries_json, verify_trail
+
+    since = _since(args.since) if args.since else None
+    with _context(args) as ctx:
+        if args.verify:
+            problems = verify_trail(ctx)
+            for problem in problems:
+                print(problem)
+            if problems:
+                print(f"exam-app: audit verify: {len(problems)} problems: the records above were changed outside "
+                      "the app", file=sys.stderr)
+                return EXIT_FAILED
+            print("audit verify: the trail, every signed visit and every issued letter are as recorded")
+            return EXIT_OK
+        entries = audit_entries(ctx, since, args.audit_user, args.patient, args.action)
+    if args.format == "csv":
+        sys.stdout.write(entries_csv(entries))
+    elif args.format == "json":
+        sys.stdout.write(entries_json(entries))
+    else:
+        rows = [("WHEN", "USER", "ACTION", "PATIENT", "WHAT", "WORKSTATION")]
+        rows += [(moment(e.at), e.username or "—", e.action, e.patient or "", f"{e.entity} {e.entity_id or ''}".strip(),
+                  e.workstation or "") for e in entries]
+        _print_table(rows)
+    return EXIT_OK
+
+
+def _since(text: str) -> datetime:
+    try:
+        moment_given = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--since: {text!r} is not a date like 2026-11-02 or a time like 2026-11-02T09:30") from None
+    return moment_given if moment_given.tzinfo else moment_given.astimezone()
+
+
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _demo,
     "import": _import,
@@ -327,6 +505,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "referral": _referral,
     "worklist": _worklist,
     "db": _db,
+    "user": _user,
+    "audit": _audit,
 }
 
 

@@ -318,17 +318,33 @@ def motor_guide() -> MotorGuide:
 
 
 @dataclass(frozen=True)
+class AccountRules:
+    min_password_length: int
+    max_failed_sign_ins: int
+    lock_minutes: int
+    idle_lock_minutes: int
+
+
+@dataclass(frozen=True)
 class RoleTables:
     actions: dict[str, str]  # action -> what it allows, in words ("record, save and sign visits")
     roles: dict[str, frozenset[str]]  # role -> the actions it may take
+    labels: dict[str, str]  # role -> its name in words ("front desk")
+    accounts: AccountRules
 
     def may(self, role: str, action: str) -> bool:
         return action in self.roles.get(role, frozenset())
 
+    def label(self, role: str) -> str:
+        return self.labels.get(role, role.replace("_", " "))
+
 
 @cache
 def roles() -> RoleTables:
-    """`resources/roles.json`: what each role may do, checked by the services."""
+    """`resources/roles.json`: what each role may do, checked by the services; the sign-in rules."""
     raw = _Reader("roles.json")
+    accounts = raw["accounts"]
     return RoleTables(actions=dict(raw["actions"]),
-                      roles={role: frozenset(actions) for role, actions in raw["roles"].items()})
+                      roles={role: frozenset(actions) for role, actions in raw["roles"].items()},
+                      labels=dict(raw["role_labels"]),
+                      accounts=AccountRules(**{k: int(v) for k, v in accounts.items() if k != "about"}))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from exam_app.services.context import AppContext
-from exam_app.services.startup import open_context
+from tests.accounts import allow_the_test_role, open_as_tester
 
 POSTGRES_VARIABLE = "EXAM_APP_TEST_POSTGRES_URL"
 NO_POSTGRES = f"no PostgreSQL server for the storage tests: set {POSTGRES_VARIABLE} (.ci/run starts one)"
@@ -36,15 +36,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return _fresh_postgres(url)
 
 
+allow_the_test_role()
+
+
 @pytest.fixture
 def ctx(database_url: str) -> Iterator[AppContext]:
-    context = open_context(url=database_url)
+    context = open_as_tester(url=database_url)
     yield context
     context.close()
 
 
 @pytest.fixture
 def sqlite_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(data_dir=tmp_path / "data")
+    context = open_as_tester(data_dir=tmp_path / "data")
     yield context
     context.close()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from exam_app.gui.inputs import install_wheel_guard
 from exam_app.paths import resource_path
-from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.accounts import sign_in
+from exam_app.services.context import ActingUser, AppContext, ServiceError
+from exam_app.services.startup import Clinic, open_clinic
 from exam_app.store.database import DatabaseError
 
 
@@ -29,20 +31,63 @@ def make_application() -> QApplication:
     return app
 
 
-def run_app(open_context: Callable[[], AppContext]) -> int:
+def run_app(data_dir: Path | None = None, url: str | None = None, username: str | None = None,
+            password: str | None = None) -> int:
+    """Open the clinic, ask who is signing in (or create its first account), then the main window."""
     app = make_application()
     try:
-        ctx = open_context()
+        clinic = open_clinic(data_dir, url)
     except (DatabaseError, ServiceError) as error:
         print(f"exam-app: {error}", file=sys.stderr)
         QMessageBox.critical(None, "Cannot open the database", str(error))
         return 1
-    from exam_app.gui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    window.show()
-    QTimer.singleShot(0, window.offer_drafts)
     try:
+        user = first_user(clinic, username, password)
+        if user is None:
+            return 0
+        windows = WindowKeeper(clinic)
+        windows.open(AppContext(clinic.db, user, clinic.backup_made))
         return app.exec()
     finally:
-        ctx.close()
+        clinic.close()
+
+
+def first_user(clinic: Clinic, username: str | None, password: str | None) -> ActingUser | None:
+    """Who uses the app: the clinic administrator on a new database; else whoever signs in (directly,
+    when the command line gave a name and $EXAM_APP_PASSWORD). None: the window was closed."""
+    from exam_app.gui.sign_in import FirstAdministratorDialog, SignInDialog
+
+    if not clinic.has_accounts:
+        first = FirstAdministratorDialog(clinic.db)
+        return first.user if first.exec() else None
+    message = ""
+    if username and password:
+        try:
+            return sign_in(clinic.db, username, password)
+        except ServiceError as error:
+            message = str(error)
+    dialog = SignInDialog(clinic.db, username or "", message)
+    return dialog.user if dialog.exec() else None
+
+
+class WindowKeeper(QObject):
+    """Keeps the main window of whoever is signed in; another person signing in behind the lock gets
+    a window of their own (the first person's draft was saved when the window locked)."""
+
+    def __init__(self, clinic: Clinic) -> None:
+        super().__init__()
+        self.clinic = clinic
+        self.window: QWidget | None = None
+
+    def open(self, ctx: AppContext) -> None:
+        from exam_app.gui.main_window import MainWindow
+
+        old = self.window
+        window = MainWindow(ctx)
+        window.other_user_signed_in.connect(self.open)
+        window.show()
+        QTimer.singleShot(0, window.offer_drafts)
+        self.window = window
+        if old is not None:
+            old.close()
+            old.deleteLater()

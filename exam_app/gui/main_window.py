@@ -6,22 +6,37 @@ patient, Enter open, Escape back.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exam_app.gui.compare_view import ComparisonView
-from exam_app.gui.keys import shortcut
+from exam_app.gui.idle import IdleWatch
+from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
 from exam_app.gui.referral_dialog import ReferralDialog
+from exam_app.gui.sign_in import SignInForm
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.editor import VisitEditor
 from exam_app.gui.worklist import WorklistPanel
+from exam_app.services.accounts import note_lock
 from exam_app.services.assessment import draft_assessor
-from exam_app.services.context import AppContext, ServiceError
+from exam_app.services.context import ActingUser, AppContext, ServiceError
 from exam_app.services.patients import get_patient
 from exam_app.services.visits import discard_draft, drafts_to_recover, open_visit, start_visit
+from exam_app.tables import roles
 from exam_app.wording import moment
 
 
@@ -47,8 +62,23 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.patient)
         self.comparison = ComparisonView(ctx)
         self.pages.addWidget(self.comparison)
-        self.setCentralWidget(self.pages)
-        self.statusBar().showMessage(f"Signed in as {ctx.user.display_name} · database {ctx.db.url}")
+        # The lock hides every patient's data behind the sign-in form (idle, or Ctrl+Shift+L).
+        self.lock_form = SignInForm(ctx.db, "", ctx.user.username)
+        self.lock_form.signed_in.connect(self._unlocked)
+        locked = QWidget()
+        locked_layout = QVBoxLayout(locked)
+        locked_layout.addStretch(1)
+        locked_layout.addWidget(self.lock_form, 0, Qt.AlignmentFlag.AlignHCenter)
+        locked_layout.addStretch(2)
+        self.lock_form.setMaximumWidth(520)
+        self.shell = QStackedWidget()
+        self.shell.addWidget(self.pages)
+        self.shell.addWidget(locked)
+        self.locked_page = locked
+        self.setCentralWidget(self.shell)
+        self.statusBar().showMessage(f"Signed in as {ctx.user.signature} · database {ctx.db.url}")
+        self.idle = IdleWatch(self, self.lock, self._idle_minutes())
+        self._menus()
 
         self.patients.patient_chosen.connect(self.show_patient)
         self.worklist.patient_chosen.connect(self.show_patient)
@@ -209,6 +239,79 @@ class MainWindow(QMainWindow):
             self, "Discard the unsigned visit?", "Its findings will be deleted. This cannot be undone.",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
+
+    # ------------------------------------------------------------------ who is signed in
+
+    other_user_signed_in = Signal(object)  # the AppContext of another person signing in behind the lock
+
+    def _idle_minutes(self) -> int:
+        return int(self.ctx.setting("idle_lock_minutes", roles().accounts.idle_lock_minutes))
+
+    def _menus(self) -> None:
+        clinic = self.menuBar().addMenu("&Clinic")
+        lock = clinic.addAction(caption("Lock the screen", "lock"))
+        lock.triggered.connect(lambda: self.lock("locked by the user"))
+        shortcut("lock", self, lambda: self.lock("locked by the user"))
+        clinic.addAction("Change my password…").triggered.connect(self.change_password)
+        for action, words, slot in (("settings", "Clinic settings…", self.open_settings),
+                                    ("users", "Accounts…", self.open_accounts),
+                                    ("audit", "Audit trail…", self.open_audit)):
+            item = clinic.addAction(words)
+            item.triggered.connect(slot)
+            item.setVisible(self.ctx.may(action))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.shell.currentWidget() is self.locked_page
+
+    def lock(self, reason: str = "no input for a while") -> None:
+        """Hide patient data behind the sign-in form; the draft on screen is saved first."""
+        if self.is_locked:
+            return
+        if self.editor is not None:
+            self.editor.controller.save_now()
+            self.editor.doctor.save_now()
+        for dialog in [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]:
+            dialog.reject()
+        note_lock(self.ctx, reason)
+        self.lock_form.heading.setText(f"<b>Locked</b> ({reason}). {escape(self.ctx.user.display_name)} was "
+                                       "signed in: sign in to go on. Another person signing in starts afresh.")
+        self.lock_form.username.setText(self.ctx.user.username)
+        self.shell.setCurrentWidget(self.locked_page)
+        self.statusBar().showMessage("Locked")
+        self.lock_form.focus()
+
+    def _unlocked(self, user: ActingUser) -> None:
+        if user.id == self.ctx.user.id:
+            self.shell.setCurrentWidget(self.pages)  # back where they were, the draft as it was
+            self.statusBar().showMessage(f"Signed in as {self.ctx.user.signature} · database {self.ctx.db.url}")
+            self.idle.restart()
+            return
+        if self.editor is not None:
+            self.editor.controller.dirty = False  # saved when the window locked
+            self.editor = None
+        self.other_user_signed_in.emit(AppContext(self.ctx.db, user, self.ctx.backup_made))
+
+    def change_password(self) -> None:
+        from exam_app.gui.accounts_dialog import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, self).exec()
+
+    def open_settings(self) -> None:
+        from exam_app.gui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.ctx, self).exec():
+            self.idle.set_minutes(self._idle_minutes())
+
+    def open_accounts(self) -> None:
+        from exam_app.gui.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.ctx, self).exec()
+
+    def open_audit(self) -> None:
+        from exam_app.gui.audit_viewer import AuditViewer
+
+        AuditViewer(self.ctx, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.editor is not None and not (self.editor.controller.save_now() and self.editor.doctor.save_now()):

@@ -98,6 +98,7 @@ class PatientPage(QWidget):
         self.new_button = QPushButton(caption("New visit", "new_visit"))
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(lambda: self.new_visit_requested.emit(self.record_number))
+        self.new_button.setVisible(ctx.may("record_visit"))  # the front desk records no findings
         self.open_button = QPushButton(caption("Open visit", "open"))
         self.open_button.clicked.connect(self.open_selected)
         self.edit_button = QPushButton("Edit patient")

@@ -43,6 +43,7 @@ from exam_app.services.referral import (
     referral_content,
     referral_options,
     reprint,
+    signatory_choices,
     signed_visits,
 )
 from exam_app.wording import moment
@@ -66,6 +67,10 @@ class ReferralDialog(QDialog):
             self.visit.addItem(f"{moment(examined_at)} ({status})", visit_id)
         self.recipient = QLineEdit(DEFAULT_RECIPIENT)
         self.recipient.setAccessibleName("Recipient")
+        self.signed_by = QComboBox()
+        self.signed_by.setAccessibleName("Signed by")
+        self._fill_signatories()
+        self.visit.currentIndexChanged.connect(self._fill_signatories)
         self.findings = QComboBox()
         self.findings.setAccessibleName("Findings to include")
         self.findings.addItem("All findings", "all")
@@ -98,6 +103,7 @@ class ReferralDialog(QDialog):
         form = QFormLayout()
         form.addRow("Visit", self.visit)
         form.addRow("To", self.recipient)
+        form.addRow("Signed by", self.signed_by)
         form.addRow("Findings", self.findings)
         form.addRow(self.trend)
         form.addRow(self.body)
@@ -126,7 +132,8 @@ class ReferralDialog(QDialog):
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_preview)
         for signal in (self.visit.currentIndexChanged, self.findings.currentIndexChanged,
-                       self.recipient.textChanged, self.trend.toggled, self.body.toggled):
+                       self.signed_by.currentIndexChanged, self.recipient.textChanged, self.trend.toggled,
+                       self.body.toggled):
             signal.connect(self._preview_timer.start)
         self._fill_history()
         if self.visit.count() == 0:
@@ -142,7 +149,19 @@ class ReferralDialog(QDialog):
         return ReferralChoice(
             record_number=self.record_number, visit_id=self.visit.currentData(),
             recipient=self.recipient.text(),
-            options=referral_options(self.findings.currentData(), self.trend.isChecked(), self.body.isChecked()))
+            options=referral_options(self.findings.currentData(), self.trend.isChecked(), self.body.isChecked()),
+            signed_by=self.signed_by.currentData())
+
+    def _fill_signatories(self) -> None:
+        """The clinicians who may sign the letter of the chosen visit: the doctor who signed its note,
+        and the examiner who signed the visit."""
+        self.signed_by.blockSignals(True)
+        self.signed_by.clear()
+        choices = signatory_choices(self.ctx, self.record_number, self.visit.currentData())
+        for who, name in choices.items():
+            self.signed_by.addItem(f"{name} ({'doctor who signed the note' if who == 'doctor' else 'examiner'})",
+                                   who)
+        self.signed_by.blockSignals(False)
 
     def refresh_preview(self) -> None:
         if self.visit.count() == 0:
@@ -174,8 +193,9 @@ class ReferralDialog(QDialog):
 
     def _issue(self) -> IssuedLetter | None:
         try:
-            content = referral_content(self.ctx, self.record_number, self.visit.currentData(),
-                                       self.recipient.text())
+            choice = self.choice()
+            content = referral_content(self.ctx, self.record_number, choice.visit_id, choice.recipient,
+                                       signed_by=choice.signed_by)
             letter = issue_letter(self.ctx, content, self.choice().options)
         except ServiceError as error:
             QMessageBox.warning(self, "The letter was not issued", str(error))

@@ -99,11 +99,23 @@ class ReferralOptions:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """The clinician responsible for the letter, as it is signed."""
+
+    name: str
+    role: str  # in words: "doctor", "physiotherapist"
+    registration_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class ReferralContent:
     letterhead: Letterhead
     issued_at: datetime  # aware
     recipient: str  # e.g. "On-call spinal surgeon, City Hospital"
-    sender: str  # display name of who issues the letter
+    signatory: Signatory  # who signs it: the doctor who signed the note, or the examiner who signed the visit
+    printed_by: str  # who issued (printed or saved) it: "Robin Lee (front desk)"
     patient: Patient
     visit: Visit  # the signed visit referred
     visit_status: str  # VisitStatus.SIGNED or VisitStatus.AMENDED
@@ -136,7 +148,7 @@ def render_referral(content: ReferralContent, options: ReferralOptions = Referra
         topMargin=_MARGIN_TOP,
         bottomMargin=_MARGIN_BOTTOM,
         title=f"Referral letter: {content.patient.display_name}, {content.patient.record_number}",
-        author=content.sender,
+        author=content.signatory.name,
         subject=f"Referral of {content.patient.record_number}, issued {content.issued_at.isoformat()}",
         creator="exam-app",
         invariant=1,
@@ -207,6 +219,8 @@ class _Letter:
             who += f" · born {day(patient.birth_date)}"
         _draw(canvas, para(text(who), "footer"), left, y, right - left - 80)
         _draw(canvas, para(text(f"Page {number} of {total}"), "footer", alignment=2), right - 80, y, 80)
+        printed = f"Printed by {content.printed_by} on {self.at(content.issued_at)}"
+        _draw(canvas, para(text(printed), "footer"), left, y - 10, right - left)
         if number > 1:
             head = (f"{content.letterhead.clinic_name} · referral of {patient.display_name}, "
                     f"record number {patient.record_number} · {day(content.issued_at.astimezone(self.zone))}")
@@ -552,10 +566,16 @@ class _Letter:
 
     def sign_off(self) -> list[Flowable]:
         content = self.content
+        signatory = content.signatory
+        lines = [f"{signatory.role.capitalize()}, {content.letterhead.clinic_name}"]
+        if signatory.registration_number:
+            lines.append(f"Registration number {signatory.registration_number}")
+        contact = " · ".join(c for c in (signatory.phone, signatory.email) if c)
+        if contact:
+            lines.append(contact)
         flow: list[Flowable] = [Spacer(1, 8), para(text("Yours sincerely,")), Spacer(1, 12),
-                                para(text(content.sender), "bold"),
-                                para(text(f"{content.letterhead.clinic_name} · letter issued "
-                                          f"{self.at(content.issued_at)}"), "small")]
+                                para(text(signatory.name), "bold"),
+                                *(para(text(line), "small") for line in lines)]
         return [KeepTogether(flow)]
 
 

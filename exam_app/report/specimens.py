@@ -18,7 +18,14 @@ from exam_app.clinical.doctor import DoctorNote, Investigation
 from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import Patient, TensionSign, Visit
 from exam_app.clinical.window import window_length, window_status
-from exam_app.report.referral import LemsPoint, Letterhead, ReferralContent, ReferralOptions, render_referral
+from exam_app.report.referral import (
+    LemsPoint,
+    Letterhead,
+    ReferralContent,
+    ReferralOptions,
+    Signatory,
+    render_referral,
+)
 from exam_app.tables import VisitStatus
 
 CLINIC = Letterhead(
@@ -73,7 +80,8 @@ def content_for(
         letterhead=letterhead,
         issued_at=issued_at,
         recipient=RECIPIENT,
-        sender="Dr A. Okafor",
+        signatory=Signatory("Dr A. Okafor", "doctor", "GMC 7012345", "+44 20 7946 0400", "a.okafor@riverside.example"),
+        printed_by="Robin Lee (front desk)",
         patient=patient,
         visit=last.visit,
         visit_status=visit_status,

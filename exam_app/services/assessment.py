@@ -8,6 +8,7 @@ from datetime import datetime
 from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.window import WindowStatus, window_status
+from exam_app.services.audit import note_viewed
 from exam_app.services.context import AppContext
 from exam_app.services.visits import earlier_visits, stored_visits
 from exam_app.tables import SIGNED_STATUSES
@@ -59,8 +60,10 @@ class PatientOverview:
 
 
 def patient_overview(ctx: AppContext, record_number: str, now: datetime | None = None) -> PatientOverview:
-    """The patient, every visit (drafts too) and the engine's summary of each signed visit."""
+    """The patient, every visit (drafts too) and the engine's summary of each signed visit; looking
+    is noted in the audit trail."""
     stored = stored_visits(ctx, record_number)
+    note_viewed(ctx, stored.patient.record_number, "patient's visits")
     signed = [v for v in stored.visits if v.status in SIGNED_STATUSES]
     assessments = assess_visits([v.visit for v in signed], ctx.window_days)
     by_id = {v.visit_id: a for v, a in zip(signed, assessments, strict=True)}

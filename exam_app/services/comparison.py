@@ -47,6 +47,7 @@ from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.scores import Score
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.clinical.window import WindowStatus, window_status
+from exam_app.services.audit import note_viewed
 from exam_app.services.context import AppContext, require_patient
 from exam_app.store.records import patient_from_row, read_signed_visits
 from exam_app.tables import rules
@@ -166,6 +167,7 @@ class Comparison:
 def compare_visits(ctx: AppContext, record_number: str, now: datetime | None = None) -> Comparison:
     """The patient's signed visits side by side; NotFound if there is no such patient."""
     patient, stored = _signed_visits(ctx, record_number)
+    note_viewed(ctx, patient.record_number, "comparison of visits")
     window_days = ctx.window_days
     assessments = assess_visits([visit for _, _, visit in stored], window_days)
     histories = compare_cells([visit_cells(a.visit, a.lems, a.sensory) for a in assessments])

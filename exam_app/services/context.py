@@ -42,12 +42,38 @@ def require_patient(session: Session, record_number: str, with_visits: bool = Fa
     return row
 
 
+def read_setting(db: Database, key: str, default: Any = None) -> Any:
+    """A clinic setting (letterhead, window length, idle lock…), or `default` when never set."""
+    with db.session() as session:
+        row = session.get(models.ClinicSetting, key)
+        return default if row is None else row.value.get("value", default)
+
+
+def clinic_window_days(db: Database) -> int:
+    return int(read_setting(db, "window_days", rules().window_days.default))
+
+
 @dataclass(frozen=True)
 class ActingUser:
+    """The person signed in: who signs what they do."""
+
     id: int
     username: str
-    display_name: str
+    display_name: str  # the full name
     role: str
+    registration_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def role_label(self) -> str:
+        return roles().label(self.role)
+
+    @property
+    def signature(self) -> str:
+        """"Dr Alex Jones, doctor (registration GMC 7654321)"."""
+        registered = f" (registration {self.registration_number})" if self.registration_number else ""
+        return f"{self.display_name}, {self.role_label}{registered}"
 
 
 @dataclass
@@ -57,19 +83,18 @@ class AppContext:
     backup_made: Path | None = None
 
     def setting(self, key: str, default: Any = None) -> Any:
-        with self.db.session() as session:
-            row = session.get(models.ClinicSetting, key)
-            return default if row is None else row.value.get("value", default)
+        return read_setting(self.db, key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
         self.require("settings")
         with self.db.session() as session:
             row = session.get(models.ClinicSetting, key)
+            before = None if row is None else row.value.get("value")
             if row is None:
                 session.add(models.ClinicSetting(key=key, value={"value": value}))
             else:
                 row.value = {"value": value}
-            audit(session, self.user.id, "setting_changed", "setting", key, {"value": value})
+            audit(session, self.user.id, "setting_changed", "setting", key, {"before": before, "after": value})
 
     def may(self, action: str) -> bool:
         return roles().may(self.user.role, action)
@@ -77,8 +102,7 @@ class AppContext:
     def require(self, action: str) -> None:
         """NotPermitted unless the acting user's role allows `action` (resources/roles.json)."""
         if not self.may(action):
-            raise NotPermitted(f"{self.user.display_name} ({self.user.role.replace('_', ' ')}) may not "
-                               f"{roles().actions[action]}")
+            raise NotPermitted(f"{self.user.display_name} ({self.user.role_label}) may not {roles().actions[action]}")
 
     def close(self) -> None:
         self.db.dispose()
@@ -91,5 +115,4 @@ class AppContext:
 
     @property
     def window_days(self) -> int:
-        default = rules().window_days.default
-        return int(self.setting("window_days", default))
+        return clinic_window_days(self.db)

@@ -13,25 +13,34 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES
-from exam_app.services.context import AppContext
+from exam_app.services.accounts import NewAccount, add_account, create_first_administrator
+from exam_app.services.context import AppContext, InvalidInput
+from exam_app.services.startup import open_clinic
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
+from exam_app.store.audit_trail import visit_content_hash
 from exam_app.store.records import set_patient_fields, set_visit_fields
 from exam_app.store.repository import audit
 from exam_app.tables import VisitStatus
 
-DEMO_USERS = (
-    ("pt.smith", "Sam Smith", "physiotherapist"),
-    ("dr.jones", "Dr Alex Jones", "doctor"),
-    ("fd.lee", "Robin Lee", "front_desk"),
-    ("admin", "Clinic administrator", "admin"),
+# One account per role; the passwords are the README's, so a newcomer can sign in to the demo.
+DEMO_ACCOUNTS = (
+    NewAccount("pt.smith", "Sam Smith", "physiotherapist", "physio-demo-2026", "HCPC PH 123456",
+               "+44 20 7946 0322", "sam.smith@riverside.example"),
+    NewAccount("dr.jones", "Dr Alex Jones", "doctor", "doctor-demo-2026", "GMC 7654321", "+44 20 7946 0323",
+               "alex.jones@riverside.example"),
+    NewAccount("fd.lee", "Robin Lee", "front_desk", "desk-demo-2026", None, "+44 20 7946 0321"),
+    NewAccount("admin", "Clinic administrator", "admin", "admin-demo-2026"),
 )
+DEMO_PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
+DEMO_SETTING = "demo_clinic"
 
 DEMO_LETTERHEAD = {
     "clinic_name": "Riverside Spine and Physiotherapy Clinic",
@@ -293,11 +302,13 @@ def demo_patients(count: int, seed: int, now: datetime) -> list[tuple[Patient, l
 def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | None = None) -> DemoSummary:
     """Add the demo users (if missing) and `count` demo patients (those not stored yet)."""
     ctx.require("import")
+    _refuse_a_real_clinic(ctx)
     users_added = _add_demo_users(ctx)
     if not ctx.setting("letterhead"):
         ctx.set_setting("letterhead", DEMO_LETTERHEAD)
     moment = (now or datetime.now(UTC)).astimezone()
     patients = visits = 0
+    fingerprints: dict[str, str] = {}
     with ctx.db.session() as session:
         examiner = session.scalar(select(models.User).where(models.User.username == _PT))
         stored = set(session.scalars(select(models.Patient.record_number)))
@@ -316,21 +327,40 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
             session.add(row)
             session.flush()
             refresh_status(session, row, ctx.window_days)
+            fingerprints.update({str(v.id): visit_content_hash(v) for v in row.visits})
             patients += 1
         audit(session, ctx.user.id, "demo_filled", "clinic", None,
-              {"patients": patients, "visits": visits, "seed": seed})
+              {"patients": patients, "visits_added": visits, "seed": seed, "visits": fingerprints})
     return DemoSummary(patients, visits, users_added)
 
 
 def _add_demo_users(ctx: AppContext) -> int:
-    added = 0
     with ctx.db.session() as session:
         existing = set(session.scalars(select(models.User.username)))
-        for username, name, role in DEMO_USERS:
-            if username not in existing:
-                session.add(models.User(username=username, display_name=name, role=role, active=True))
-                added += 1
-    return added
+    missing = [account for account in DEMO_ACCOUNTS if account.username not in existing]
+    for account in missing:
+        add_account(ctx, account)
+    return len(missing)
+
+
+def _refuse_a_real_clinic(ctx: AppContext) -> None:
+    """The demo fills an empty clinic, or adds to its own demo; never mixes with real patients."""
+    if patient_count(ctx) and ctx.setting(DEMO_SETTING) is None:
+        raise InvalidInput("demo: this clinic holds patients the demo did not make; the demo fills only an empty "
+                           "database (or its own demo clinic)")
+    if ctx.setting(DEMO_SETTING) is None:
+        ctx.set_setting(DEMO_SETTING, True)
+
+
+def demo_clinic_context(data_dir: Path | None = None, url: str | None = None, username: str = "dr.jones",
+                        patients: int = 24, seed: int = 1, now: datetime | None = None) -> AppContext:
+    """A demo clinic made (or opened) as its administrator, then signed in as `username` (tools, benchmarks)."""
+    clinic = open_clinic(data_dir, url)
+    if not clinic.has_accounts:
+        admin = next(a for a in DEMO_ACCOUNTS if a.username == "admin")
+        create_first_administrator(clinic.db, admin)
+    fill_demo_clinic(clinic.sign_in("admin", DEMO_PASSWORDS["admin"]), patients, seed, now)
+    return clinic.sign_in(username, DEMO_PASSWORDS[username])
 
 
 def patient_count(ctx: AppContext) -> int:

@@ -14,6 +14,7 @@ from exam_app.services.context import AppContext, InvalidInput, require_patient
 from exam_app.services.visits import check_visit
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
+from exam_app.store.audit_trail import visit_content_hash
 from exam_app.store.records import (
     patient_from_row,
     record_from_rows,
@@ -78,6 +79,7 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
             _check_same_patient(patient_from_row(patient), record.patient, source)
         stored = {v.examined_at: v for v in patient.visits}
         added = already = 0
+        new_rows: list[models.Visit] = []
         for index, visit in enumerate(record.visits):
             try:
                 check_visit(visit, patient.birth_date)  # the stored birth date, if the file gives none
@@ -96,12 +98,16 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
                                signed_at=now)
             set_visit_fields(row, visit)
             patient.visits.append(row)
+            new_rows.append(row)
             added += 1
         session.flush()
         if added:
             refresh_status(session, patient, ctx.window_days)
+        # Who imported it, and the examiners the file names, are kept apart.
         audit(session, ctx.user.id, "record_imported", "patient", patient.record_number,
-              {"source": source, "patient_created": created, "visits_added": added})
+              {"source": source, "patient_created": created, "visits_added": added,
+               "examiners": sorted({v.examiner for v in record.visits if v.examiner}),
+               "visits": {str(r.id): visit_content_hash(r) for r in new_rows}}, patient=patient.record_number)
         return ImportResult(patient.record_number, created, added, already)
 
 

@@ -18,13 +18,15 @@ from exam_app.report.referral import (
     Letterhead,
     ReferralContent,
     ReferralOptions,
+    Signatory,
     render_referral,
 )
-from exam_app.services.context import AppContext, InvalidInput, NotFound, require_patient
+from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.store import models
+from exam_app.store.audit_trail import visit_altered
 from exam_app.store.records import patient_from_row, visit_from_row
 from exam_app.store.repository import audit, display_name, stored_doctor_note
-from exam_app.tables import SIGNED_STATUSES, VisitStatus
+from exam_app.tables import SIGNED_STATUSES, NoteStatus, VisitStatus, roles
 
 LETTERHEAD_SETTING = "letterhead"
 DEFAULT_RECIPIENT = "The on-call spinal team"
@@ -82,9 +84,19 @@ def _examiner_name(session: Session, username: str | None) -> str:
     return user.display_name if user is not None else username
 
 
+SIGNED_BY_DOCTOR = "doctor"  # the doctor who signed the visit's note
+SIGNED_BY_EXAMINER = "examiner"  # the clinician who signed the visit
+
+
 def referral_content(ctx: AppContext, record_number: str, visit_id: int | None = None,
-                     recipient: str = DEFAULT_RECIPIENT, now: datetime | None = None) -> ReferralContent:
-    """What the letter says: the chosen signed visit (default: the latest) and everything around it."""
+                     recipient: str = DEFAULT_RECIPIENT, now: datetime | None = None,
+                     signed_by: str | None = None) -> ReferralContent:
+    """What the letter says: the chosen signed visit (default: the latest) and everything around it.
+
+    The letter is signed by the clinician responsible for it: `signed_by` "doctor" (who signed the
+    doctor's note) or "examiner" (who signed the visit); by default the doctor when the note is
+    signed, else the examiner. Whoever issues it is named apart, as "Printed by".
+    """
     issued_at = (now or datetime.now().astimezone()).replace(microsecond=0)
     with ctx.db.session() as session:
         patient = _patient_with_visits(session, record_number)
@@ -104,13 +116,20 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
         visits = [visit_from_row(v) for v in upto]
         assessments = assess_visits(visits, ctx.window_days)
         assessment = assessments[-1]
+        if visit_altered(session, chosen):
+            raise ServiceError(f"visit {chosen.id} of {patient.record_number} was changed outside the app after it "
+                               "was signed: no letter is issued from it (run `exam-app audit verify`)")
         stored_note = stored_doctor_note(session, chosen.id)
         doctor = stored_note[1] if stored_note is not None else None
+        signatory = _signatory(session, chosen, stored_note[0] if stored_note else None, signed_by)
+        audit(session, ctx.user.id, "record_viewed", "patient", patient.record_number,
+              {"what": "referral letter", "visit": chosen.id}, patient=patient.record_number)
         return ReferralContent(
             letterhead=letterhead(ctx),
             issued_at=issued_at,
             recipient=recipient.strip() or DEFAULT_RECIPIENT,
-            sender=ctx.user.display_name,
+            signatory=signatory,
+            printed_by=f"{ctx.user.display_name} ({ctx.user.role_label})",
             patient=patient_from_row(patient),
             visit=visits[-1],
             visit_status=chosen.status,
@@ -123,6 +142,44 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             signed_at=chosen.signed_at,
             doctor=doctor,
         )
+
+
+def _signatory(session: Session, visit: models.Visit, note: models.DoctorNoteRow | None,
+               signed_by: str | None) -> Signatory:
+    doctor_id = note.signed_by_id if note is not None and note.status == NoteStatus.SIGNED else None
+    choice = signed_by or (SIGNED_BY_DOCTOR if doctor_id is not None else SIGNED_BY_EXAMINER)
+    if choice == SIGNED_BY_DOCTOR:
+        if doctor_id is None:
+            raise InvalidInput("signed by: the doctor's note of this visit is not signed, so the examiner signs "
+                               "the letter")
+        user_id: int | None = doctor_id
+    elif choice == SIGNED_BY_EXAMINER:
+        user_id = visit.signed_by_id
+    else:
+        raise InvalidInput(f"signed by: {choice!r} is not {SIGNED_BY_DOCTOR} or {SIGNED_BY_EXAMINER}")
+    user = session.get(models.User, user_id) if user_id is not None else None
+    if user is None:
+        return Signatory(visit.examiner or "the examining clinician", "clinician")
+    return Signatory(user.display_name, roles().label(user.role), user.registration_number, user.phone, user.email)
+
+
+def signatory_choices(ctx: AppContext, record_number: str, visit_id: int | None = None) -> dict[str, str]:
+    """Who may sign the letter of the visit: "doctor" / "examiner" -> their name and role, for the dialog."""
+    with ctx.db.session() as session:
+        patient = _patient_with_visits(session, record_number)
+        signed = [v for v in patient.visits if v.status in SIGNED_STATUSES]
+        chosen = next((v for v in signed if v.id == visit_id), signed[-1] if signed else None)
+        if chosen is None:
+            return {}
+        stored = stored_doctor_note(session, chosen.id)
+        choices = {}
+        for who in (SIGNED_BY_DOCTOR, SIGNED_BY_EXAMINER):
+            try:
+                signatory = _signatory(session, chosen, stored[0] if stored else None, who)
+            except InvalidInput:
+                continue
+            choices[who] = f"{signatory.name}, {signatory.role}"
+        return choices
 
 
 def _options_document(options: ReferralOptions) -> dict[str, Any]:
@@ -204,6 +261,7 @@ class ReferralChoice:
     visit_id: int | None
     recipient: str
     options: ReferralOptions
+    signed_by: str | None = None  # SIGNED_BY_DOCTOR or SIGNED_BY_EXAMINER; None: the doctor if the note is signed
 
 
 def referral_options(findings: str = "all", trend_chart: bool = True, body_chart: bool = True) -> ReferralOptions:
@@ -214,7 +272,7 @@ def referral_options(findings: str = "all", trend_chart: bool = True, body_chart
 
 def preview_letter(ctx: AppContext, choice: ReferralChoice, now: datetime | None = None) -> bytes:
     """The letter as it would be issued now, without storing it."""
-    content = referral_content(ctx, choice.record_number, choice.visit_id, choice.recipient, now)
+    content = referral_content(ctx, choice.record_number, choice.visit_id, choice.recipient, now, choice.signed_by)
     return render_referral(content, choice.options)
 
 

@@ -1,57 +1,66 @@
-"""Start-up: what runs before the first window or command touches the clinic.
+"""Start-up: what runs before the first window or command touches the clinic, and who is acting.
 
 Open the database, bring its schema to the newest (a SQLite file is backed up first; a database
-written by a newer version is refused), find the acting account, and bring every patient's
-worklist status up to date (after an upgrade, or a change of the clinic's window length).
+written by a newer version is refused), bring every patient's worklist status up to date (after an
+upgrade, or a change of the clinic's window length); then sign in. There is no built-in identity:
+every window and every command that reads or changes the clinic acts as a signed-in account.
 """
 
 from __future__ import annotations
 
-import getpass
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
-from exam_app.services.context import ActingUser, AppContext, InvalidInput
+from exam_app.services.accounts import accounts_exist, sign_in
+from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.worklist import refresh_missing_statuses
-from exam_app.store import migrate, models
+from exam_app.store import migrate
 from exam_app.store.database import Database, database_url, open_database
 
-SYSTEM_USER = "system"
+
+class NoAccounts(ServiceError):
+    """A database without any account yet: the clinic administrator's is created first."""
 
 
-def open_context(data_dir: Path | None = None, url: str | None = None, username: str | None = None) -> AppContext:
-    """Open the database, upgrade its schema (backing up a SQLite file first) and find the user.
+@dataclass
+class Clinic:
+    """The clinic's database, open and at the newest schema, before anyone has signed in."""
 
-    Raises DatabaseError (and NewerDatabaseError) with a message for the user.
-    """
+    db: Database
+    backup_made: Path | None = None
+
+    @property
+    def has_accounts(self) -> bool:
+        return accounts_exist(self.db)
+
+    def sign_in(self, username: str, password: str) -> AppContext:
+        if not self.has_accounts:
+            raise NoAccounts("no account exists yet: create the clinic administrator's first "
+                             "(exam-app user add NAME --role admin --full-name \"…\")")
+        return AppContext(self.db, sign_in(self.db, username, password), self.backup_made)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_clinic(data_dir: Path | None = None, url: str | None = None) -> Clinic:
+    """Open the database and bring it up to date. Raises DatabaseError with a message for the user."""
     db = open_database(database_url(data_dir, url))
     try:
         backup = migrate.upgrade(db)
-        user = _acting_user(db, username)
+        refresh_missing_statuses(db)
     except BaseException:
         db.dispose()
         raise
-    ctx = AppContext(db, user, backup)
-    refresh_missing_statuses(ctx)
-    return ctx
+    return Clinic(db, backup)
 
 
-def _acting_user(db: Database, username: str | None) -> ActingUser:
-    with db.session() as session:
-        if username is not None:
-            row = session.scalar(select(models.User).where(models.User.username == username))
-            if row is None or not row.active:
-                raise InvalidInput(f"--user: no active account named {username!r}")
-        else:
-            row = session.scalar(select(models.User).where(models.User.username == SYSTEM_USER))
-            if row is None:
-                row = models.User(
-                    username=SYSTEM_USER,
-                    display_name=f"command line ({getpass.getuser()})",
-                    role="system",
-                    active=True,
-                )
-                session.add(row)
-                session.flush()
-        return ActingUser(row.id, row.username, row.display_name, row.role)
+def open_context(data_dir: Path | None = None, url: str | None = None, username: str = "",
+                 password: str = "") -> AppContext:
+    """Open the clinic and sign in (the command line's way in)."""
+    clinic = open_clinic(data_dir, url)
+    try:
+        return clinic.sign_in(username, password)
+    except BaseException:
+        clinic.close()
+        raise

@@ -6,7 +6,7 @@ since the last autosave, and the next start offers them back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from exam_app.services.context import AppContext, InvalidInput, NotFound, Servic
 from exam_app.services.patients import EditConflict
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
+from exam_app.store.audit_trail import visit_altered, visit_content_hash
 from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
 from exam_app.store.repository import audit, signed_visits
 from exam_app.tables import VisitStatus
@@ -37,6 +38,7 @@ class OpenVisit:
     version: int
     visit: Visit
     birth_date: date | None = None
+    altered: bool = False  # signed, then changed outside the app: the audit trail does not match
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,16 @@ def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | Non
 
 
 def open_visit(ctx: AppContext, visit_id: int) -> OpenVisit:
+    """A visit to look at or go on recording; opening it is noted in the audit trail, and a signed
+    visit changed outside the app since it was signed says so (`altered`)."""
     with ctx.db.session() as session:
-        return _open(_visit_row(session, visit_id))
+        row = _visit_row(session, visit_id)
+        if row.status == VisitStatus.DRAFT:
+            ctx.require("view_drafts")
+        opened = _open(row)
+        audit(session, ctx.user.id, "record_viewed", "visit", row.id, {"what": "visit"},
+              patient=row.patient.record_number)
+        return replace(opened, altered=visit_altered(session, row))
 
 
 def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
@@ -181,7 +191,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
             refresh_status(session, row.patient, ctx.window_days)
             audit(session, ctx.user.id, "visit_signed", "visit", row.id,
                   {"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat(),
-                   "incomplete_reason": visit.incomplete_reason})
+                   "incomplete_reason": visit.incomplete_reason, "visits": {str(row.id): visit_content_hash(row)}})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None
@@ -209,7 +219,9 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
-            audit(session, ctx.user.id, "visit_amended", "visit", row.id, {"reason": reason.strip()})
+            audit(session, ctx.user.id, "visit_amended", "visit", row.id,
+                  {"patient": row.patient.record_number, "reason": reason.strip(), "before": previous,
+                   "visits": {str(row.id): visit_content_hash(row)}})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None

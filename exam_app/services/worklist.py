@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.urgency import EMERGENCY, SAME_DAY, patient_urgency, worklist_priority
 from exam_app.clinical.window import WindowStatus, window_status
-from exam_app.services.context import AppContext
+from exam_app.services.context import AppContext, clinic_window_days
 from exam_app.store import models
+from exam_app.store.database import Database
 from exam_app.store.records import visit_from_row
 from exam_app.store.repository import signed_visits
 from exam_app.tables import SIGNED_STATUSES
@@ -84,11 +85,11 @@ def refresh_patient(session: Session, patient_id: int, window_days: int) -> None
         refresh_status(session, patient, window_days)
 
 
-def refresh_missing_statuses(ctx: AppContext) -> int:
+def refresh_missing_statuses(db: Database) -> int:
     """Fill the status of patients with signed visits but no status row, or one made with another
     window length (after an upgrade or a change of the clinic's setting). Returns how many."""
-    days = ctx.window_days
-    with ctx.db.session() as session:
+    days = clinic_window_days(db)
+    with db.session() as session:
         signed = select(models.Visit.patient_id).where(models.Visit.status.in_(SIGNED_STATUSES)).distinct()
         current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
         stale = session.scalars(signed.except_(current)).all()

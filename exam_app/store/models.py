@@ -37,7 +37,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("physiotherapist", "doctor", "front_desk", "admin", "system")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -77,14 +76,22 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
+    """An account of a person of the clinic: who signs, and what their role lets them do."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))  # the full name, as it signs
     role: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # Argon2id; never the password
+    registration_number: Mapped[str | None] = mapped_column(String(64))  # professional registration
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(200))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    password_changed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
@@ -197,17 +204,22 @@ class VisitAmendment(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: the migrations add triggers that refuse UPDATE and DELETE on this table."""
+    """Append-only: the migrations add triggers that refuse UPDATE and DELETE on this table, and each
+    event carries the hash of the one before it, so a removed or altered event breaks the chain."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    workstation: Mapped[str | None] = mapped_column(String(200))  # the host name it came from
+    patient: Mapped[str | None] = mapped_column(String(64), index=True)  # the record number it concerns
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ClinicSetting(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exam_app.clinical.doctor import Addendum, DoctorNote
 from exam_app.store import models
+from exam_app.store.audit_trail import append
 from exam_app.store.records import doctor_note_from_row, search_key
 from exam_app.tables import SIGNED_STATUSES
 
@@ -37,10 +38,15 @@ def signed_visits(patient: models.Patient) -> list[models.Visit]:
 
 
 def audit(session: Session, user_id: int | None, action: str, entity: str, entity_id: str | int | None = None,
-          detail: dict[str, Any] | None = None) -> None:
-    """Append one event to the audit trail, in the caller's transaction."""
-    session.add(models.AuditEvent(user_id=user_id, action=action, entity=entity,
-                                  entity_id=None if entity_id is None else str(entity_id), detail=detail))
+          detail: dict[str, Any] | None = None, patient: str | None = None) -> None:
+    """Append one event to the audit trail, chained to the one before, in the caller's transaction.
+
+    `patient` is the record number the event concerns (defaults to `detail["patient"]`), so the
+    trail can be read patient by patient.
+    """
+    if patient is None and detail is not None and isinstance(detail.get("patient"), str):
+        patient = detail["patient"]
+    append(session, user_id, action, entity, entity_id, detail, patient)
 
 
 def display_name(session: Session, user_id: int | None) -> str | None:

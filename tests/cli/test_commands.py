@@ -12,7 +12,7 @@ import pytest
 from exam_app.cli import build_parser, main
 from tests.records import example, write
 
-COMMANDS = ["demo", "import", "export", "assess", "isncsci", "referral", "worklist", "db"]
+COMMANDS = ["demo", "import", "export", "assess", "isncsci", "referral", "worklist", "db", "user", "audit"]
 
 
 def test_help_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,9 +46,13 @@ def test_a_usage_error_exits_2_with_one_line(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().err.strip().count("\n") == 0
 
 
-def test_unknown_user_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_user_or_a_wrong_password_is_an_input_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["--data-dir", str(tmp_path), "--user", "nobody", "export", "A-1"]) == 2
-    assert "no active account named 'nobody'" in capsys.readouterr().err
+    assert capsys.readouterr().err == "exam-app: wrong user name or password\n"
+    monkeypatch.setenv("EXAM_APP_PASSWORD", "not the password")
+    assert main(["--data-dir", str(tmp_path), "export", "A-1"]) == 2
+    assert capsys.readouterr().err == "exam-app: wrong user name or password\n"
 
 
 def test_db_check_and_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,8 +73,13 @@ def test_a_corrupt_database_file_is_a_clear_error(tmp_path: Path, capsys: pytest
 def test_the_installed_command_refuses_a_bad_file_without_a_traceback(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.json", example(format="exam-record/9"))
     command = Path(sys.executable).parent / "exam-app"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "EXAM_APP_USER": "first.admin",
+           "EXAM_APP_PASSWORD": "a long enough password"}
     env.pop("EXAM_APP_DATABASE_URL", None)
+    first = subprocess.run([str(command), "--data-dir", str(tmp_path / "d"), "user", "add", "first.admin", "--role",
+                            "admin", "--full-name", "First Admin", "--password-stdin"],
+                           input="a long enough password\n", capture_output=True, text=True, env=env, check=False)
+    assert first.returncode == 0, first.stderr
     result = subprocess.run([str(command), "--data-dir", str(tmp_path / "d"), "import", str(bad)],
                             capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 2

@@ -17,13 +17,13 @@ from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
 from exam_app.services.context import AppContext
 from exam_app.services.patients import register_patient
-from exam_app.services.startup import open_context
+from tests.accounts import open_as_tester
 
 
 @pytest.fixture
 def gui_ctx(tmp_path: Path, qapp: QApplication) -> Iterator[AppContext]:
     make_application()
-    ctx = open_context(data_dir=tmp_path / "data")
+    ctx = open_as_tester(data_dir=tmp_path / "data")
     register_patient(ctx, Patient("R-100", "Müller", "Zoë", date(1970, 5, 1), "female"))
     register_patient(ctx, Patient("R-200", "Smith", "John", date(1960, 1, 2), "male"))
     yield ctx
@@ -86,3 +86,12 @@ def wait_until(qtbot: QtBot) -> Callable[[Callable[[], bool]], None]:
     def wait(condition: Callable[[], bool]) -> None:
         qtbot.waitUntil(lambda: bool(condition()), timeout=5000)
     return wait
+
+
+@pytest.fixture
+def demo_ctx(tmp_path: Path, qapp: QApplication) -> Iterator[AppContext]:
+    """An empty clinic for the demo to fill (the demo never mixes with other patients)."""
+    make_application()
+    ctx = open_as_tester(data_dir=tmp_path / "demo")
+    yield ctx
+    ctx.close()

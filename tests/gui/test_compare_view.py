@@ -199,10 +199,10 @@ def test_escape_goes_back_to_the_patient(view: ComparisonView, qtbot: QtBot) -> 
         qtbot.keyClick(view.table, Qt.Key.Key_Escape)
 
 
-def test_the_demo_progression_within_the_window(gui_ctx: AppContext, qtbot: QtBot) -> None:
-    fill_demo_clinic(gui_ctx, 15, seed=1, now=NOW)
+def test_the_demo_progression_within_the_window(demo_ctx: AppContext, qtbot: QtBot) -> None:
+    fill_demo_clinic(demo_ctx, 15, seed=1, now=NOW)
     patients = demo_patients(15, 1, NOW)
-    widget = ComparisonView(gui_ctx)
+    widget = ComparisonView(demo_ctx)
     qtbot.addWidget(widget)
     widget.show_patient(patients[0][0].record_number, now=NOW)
     assert not widget.alert.isHidden()
@@ -213,9 +213,9 @@ def test_the_demo_progression_within_the_window(gui_ctx: AppContext, qtbot: QtBo
     assert any(row is not None and BETTER in row.marks and WORSE not in row.marks for row in better)
 
 
-def test_visits_scroll_by_whole_columns_beside_the_frozen_item_names(gui_ctx: AppContext, qtbot: QtBot) -> None:
-    fill_demo_clinic(gui_ctx, 15, seed=1, now=NOW)
-    widget = ComparisonView(gui_ctx)
+def test_visits_scroll_by_whole_columns_beside_the_frozen_item_names(demo_ctx: AppContext, qtbot: QtBot) -> None:
+    fill_demo_clinic(demo_ctx, 15, seed=1, now=NOW)
+    widget = ComparisonView(demo_ctx)
     qtbot.addWidget(widget)
     widget.resize(1000, 700)
     widget.show()

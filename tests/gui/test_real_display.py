@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from exam_app.services.startup import open_context
+from exam_app.services.demo import DEMO_PASSWORDS
 from exam_app.services.visits import stored_visits
+from tests.accounts import signed_in_as
 
 NEEDED = ("Xvfb", "xdotool")
 missing = [tool for tool in NEEDED if shutil.which(tool) is None]
@@ -58,11 +59,17 @@ def _wait_for(condition: object, seconds: float) -> None:
 def test_the_app_runs_on_a_real_x_server_and_takes_the_keyboard(display: str, tmp_path: Path) -> None:
     command = Path(sys.executable).parent / "exam-app"
     data = tmp_path / "clinic"
-    base = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "EXAM_APP_DATABASE_URL")}
-    subprocess.run([str(command), "--data-dir", str(data), "demo", "--patients", "15"], check=True,
-                   capture_output=True, env=base)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("QT_QPA_PLATFORM", "EXAM_APP_DATABASE_URL", "EXAM_APP_USER", "EXAM_APP_PASSWORD")}
+    # As `make run` does: the administrator first, the demo clinic, then the physiotherapist signs in.
+    subprocess.run([str(command), "--data-dir", str(data), "user", "add", "admin", "--role", "admin", "--full-name",
+                    "Clinic administrator", "--password-stdin"], input=DEMO_PASSWORDS["admin"] + "\n", check=True,
+                   capture_output=True, text=True, env=base)
+    subprocess.run([str(command), "--data-dir", str(data), "--user", "admin", "demo", "--patients", "15"], check=True,
+                   capture_output=True, env={**base, "EXAM_APP_PASSWORD": DEMO_PASSWORDS["admin"]})
     app = subprocess.Popen([str(command), "--data-dir", str(data), "--user", "pt.smith"],
-                           env={**base, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
+                           env={**base, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+                                "EXAM_APP_PASSWORD": DEMO_PASSWORDS["pt.smith"]},
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: _xdotool(display, "search", "--onlyvisible", "--name", "Lower-limb exam recorder"), 30)
@@ -75,7 +82,7 @@ def test_the_app_runs_on_a_real_x_server_and_takes_the_keyboard(display: str, tm
         _xdotool(display, "windowfocus", "--sync", window)
         _xdotool(display, "type", "--delay", "40", "smith")  # the search box has the focus at start
         _xdotool(display, "key", "ctrl+n")  # at once, before the list has settled
-        with open_context(data_dir=data) as ctx:
+        with signed_in_as(data, "pt.smith") as ctx:
             _wait_for(lambda: any(v.status == "draft" for v in stored_visits(ctx, _smith(ctx)).visits), 20)
     finally:
         app.terminate()

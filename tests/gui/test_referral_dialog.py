@@ -20,9 +20,9 @@ NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
 
 def test_the_preview_shows_every_page_and_issuing_stores_the_letter(
-        gui_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
-    fill_demo_clinic(gui_ctx, 2, seed=1, now=NOW)
-    dialog = ReferralDialog(gui_ctx, "D-0100001")
+        demo_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
+    fill_demo_clinic(demo_ctx, 2, seed=1, now=NOW)
+    dialog = ReferralDialog(demo_ctx, "D-0100001")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=20_000)
     pages = [w for w in dialog.pages.findChildren(QLabel) if w.accessibleName().startswith("Page ")]
@@ -31,7 +31,7 @@ def test_the_preview_shows_every_page_and_issuing_stores_the_letter(
 
     letter = dialog._issue()
     assert letter is not None and letter.pdf.startswith(b"%PDF")
-    assert [s.letter_id for s in letters_of(gui_ctx, "D-0100001")] == [letter.letter_id]
+    assert [s.letter_id for s in letters_of(demo_ctx, "D-0100001")] == [letter.letter_id]
     assert dialog.history.count() == 1 and dialog.reprint_button.isEnabled()
 
 
@@ -42,9 +42,9 @@ def test_a_patient_without_a_signed_visit_cannot_be_referred(gui_ctx: AppContext
     assert "only a signed visit can be referred" in dialog.state.text()
 
 
-def test_printing_puts_every_page_on_the_printer(gui_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
-    fill_demo_clinic(gui_ctx, 1, seed=1, now=NOW)
-    dialog = ReferralDialog(gui_ctx, "D-0100001")
+def test_printing_puts_every_page_on_the_printer(demo_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
+    fill_demo_clinic(demo_ctx, 1, seed=1, now=NOW)
+    dialog = ReferralDialog(demo_ctx, "D-0100001")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=20_000)
     assert dialog.last_pdf is not None

@@ -19,7 +19,7 @@ from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.referral_dialog import ReferralDialog
 from exam_app.services.context import AppContext
 from exam_app.services.demo import fill_demo_clinic
-from exam_app.services.startup import open_context
+from tests.accounts import account
 from tests.interop.fhir_checks import resources, validate_r4
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
@@ -38,8 +38,10 @@ def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
 
 
 def test_save_as_fhir_from_the_patient_page(
-        window: MainWindow, gui_ctx: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fill_demo_clinic(gui_ctx, 2, seed=1, now=NOW)
+        demo_ctx: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_demo_clinic(demo_ctx, 2, seed=1, now=NOW)
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
     window.show_patient("D-0100001")
     target = tmp_path / "out.fhir.json"
     offered = choose_file(monkeypatch, target)
@@ -54,9 +56,9 @@ def test_save_as_fhir_from_the_patient_page(
 
 
 def test_save_the_record_as_fhir_from_the_referral_dialog_with_the_letter_issued(
-        gui_ctx: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fill_demo_clinic(gui_ctx, 1, seed=1, now=NOW)
-    dialog = ReferralDialog(gui_ctx, "D-0100001")
+        demo_ctx: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_demo_clinic(demo_ctx, 1, seed=1, now=NOW)
+    dialog = ReferralDialog(demo_ctx, "D-0100001")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=20_000)
     letter = dialog._issue()
@@ -71,19 +73,16 @@ def test_save_the_record_as_fhir_from_the_referral_dialog_with_the_letter_issued
     assert base64.b64decode(reference["content"][0]["attachment"]["data"]) == letter.pdf
 
 
-def test_the_front_desk_cannot_save_as_fhir(gui_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
-    fill_demo_clinic(gui_ctx, 1, seed=1, now=NOW)
-    front_desk = open_context(data_dir=tmp_path / "data", username="fd.lee")
-    try:
-        page = PatientPage(front_desk)
-        qtbot.addWidget(page)
-        page.show_patient("D-0100001")
-        assert not page.fhir_button.isEnabled()
-        assert "may not export" in page.fhir_button.toolTip()
-        dialog = ReferralDialog(front_desk, "D-0100001")
-        qtbot.addWidget(dialog)
-        assert not dialog.fhir_button.isEnabled()
-        assert dialog.print_button.isEnabled()  # the front desk still issues letters
-        qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=20_000)
-    finally:
-        front_desk.close()
+def test_the_front_desk_cannot_save_as_fhir(demo_ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
+    fill_demo_clinic(demo_ctx, 1, seed=1, now=NOW)
+    front_desk = account(demo_ctx.db, "fd.test", "front_desk", "Robin Lee")
+    page = PatientPage(front_desk)
+    qtbot.addWidget(page)
+    page.show_patient("D-0100001")
+    assert not page.fhir_button.isEnabled()
+    assert "may not export" in page.fhir_button.toolTip()
+    dialog = ReferralDialog(front_desk, "D-0100001")
+    qtbot.addWidget(dialog)
+    assert not dialog.fhir_button.isEnabled()
+    assert dialog.print_button.isEnabled()  # the front desk still issues letters
+    qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=20_000)

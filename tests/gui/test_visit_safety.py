@@ -28,10 +28,10 @@ RUN_VISIT_THEN_WAIT = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from exam_app.gui.app import make_application
     from exam_app.gui.main_window import MainWindow
-    from exam_app.services.startup import open_context
+    from tests.accounts import signed_in_as
 
     app = make_application()
-    ctx = open_context(data_dir=Path(sys.argv[1]))
+    ctx = signed_in_as(Path(sys.argv[1]), "tester")
     window = MainWindow(ctx)
     window.show()
     window.new_visit("R-100")
@@ -58,7 +58,8 @@ def test_a_killed_app_offers_its_draft_back(gui_ctx: AppContext, tmp_path: Path,
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("EXAM_APP_DATABASE_URL", None)
     with subprocess.Popen([sys.executable, "-c", RUN_VISIT_THEN_WAIT, str(tmp_path / "data")],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as app:
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2]) as app:
         assert app.stdout is not None and app.stderr is not None
         line = app.stdout.readline()  # blocks until the autosave has happened
         app.send_signal(signal.SIGKILL)  # no clean shutdown: a crash or a power cut

@@ -17,10 +17,10 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 def test_the_worklist_orders_by_time_left_and_shows_the_alert(
-        gui_ctx: AppContext, qtbot: QtBot, qtmodeltester: ModelTester) -> None:
-    fill_demo_clinic(gui_ctx, len(SCENARIOS), seed=1, now=NOW)
+        demo_ctx: AppContext, qtbot: QtBot, qtmodeltester: ModelTester) -> None:
+    fill_demo_clinic(demo_ctx, len(SCENARIOS), seed=1, now=NOW)
     patients = demo_patients(len(SCENARIOS), 1, NOW)
-    panel = WorklistPanel(gui_ctx)
+    panel = WorklistPanel(demo_ctx)
     qtbot.addWidget(panel)
     panel.refresh(NOW)
     model = panel.model

@@ -18,8 +18,8 @@ from exam_app.clinical.assess import assess_record
 from exam_app.interop.exam_record import RecordError, read_exam_record
 from exam_app.services.context import AppContext, InvalidInput
 from exam_app.services.records import import_record
-from exam_app.services.startup import open_context
 from exam_app.store import models
+from tests.accounts import open_as_tester
 from tests.records import two_visit_record
 
 SCALARS = st.one_of(
@@ -108,7 +108,7 @@ def test_a_mutated_text_is_assessed_or_refused_in_one_line(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def import_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
-    context = open_context(data_dir=tmp_path_factory.mktemp("fuzz"))
+    context = open_as_tester(data_dir=tmp_path_factory.mktemp("fuzz"))
     yield context
     context.close()
 

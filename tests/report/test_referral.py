@@ -276,12 +276,15 @@ def test_unknown_findings_option_is_refused() -> None:
 
 
 def test_sign_off_and_amended_status() -> None:
-    content = replace(specimens.normal(), visit_status="amended", sender="Front desk (M. Ruiz)")
+    content = replace(specimens.normal(), visit_status="amended", printed_by="M. Ruiz (front desk)")
     letter = text(render_referral(content))
     assert "Examined by pt.smith on 2 Nov 2026 09:30. Visit signed by Dr A. Okafor on 2 Nov 2026 10:10." in letter
     assert "The visit was amended after signing; this letter shows the amended findings." in letter
     assert "amended after signing" in letter
-    assert "Front desk (M. Ruiz)" in letter
+    # Signed by the clinician responsible, with registration and contact; who printed it, apart.
+    assert "Yours sincerely, Dr A. Okafor Doctor, Riverside Spine and Nerve Clinic" in " ".join(letter.split())
+    assert "Registration number GMC 7012345" in letter and "a.okafor@riverside.example" in letter
+    assert "Printed by M. Ruiz (front desk) on 2 Nov 2026" in letter
 
 
 def test_same_content_gives_the_same_bytes() -> None:

@@ -33,9 +33,9 @@ from exam_app.services.exports import (
     write_clinic_files,
 )
 from exam_app.services.referral import issue_letter, referral_content, referral_options
-from exam_app.services.startup import open_context
 from exam_app.services.visits import amend_visit, open_visit, save_draft, start_visit
 from exam_app.store import models
+from tests.accounts import account, open_as_tester
 from tests.conftest import _fresh_postgres
 from tests.interop.fhir_checks import findings_in_bundle, resources, validate_r4
 from tests.records import example, write
@@ -154,13 +154,13 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("archive", ["folder", "zip"])
 def test_the_whole_clinic_in_exam_record_json_round_trips_exactly(
         database_url: str, tmp_path: Path, archive: str) -> None:
-    with open_context(url=database_url) as ctx:
+    with open_as_tester(url=database_url) as ctx:
         demo_clinic(ctx)
         first = write_clinic_files(ctx, JSON, tmp_path / "first")
         target = tmp_path / ("clinic.zip" if archive == "zip" else "clinic")
         write_clinic_files(ctx, JSON, target)
     assert first.patients == PATIENTS
-    with open_context(url=_fresh(database_url, tmp_path)) as empty:
+    with open_as_tester(url=_fresh(database_url, tmp_path)) as empty:
         outcomes = list(import_archive(empty, target))
         again = write_clinic_files(empty, JSON, tmp_path / "again")
     assert [o.refusal for o in outcomes] == [None] * PATIENTS
@@ -277,12 +277,9 @@ def test_an_export_folder_must_be_new_or_empty(ctx: AppContext, tmp_path: Path) 
 
 def test_exports_need_the_export_permission_and_are_audited(ctx: AppContext) -> None:
     fill_demo_clinic(ctx, 1, seed=1, now=NOW)
-    front_desk = open_context(url=str(ctx.db.engine.url.render_as_string(hide_password=False)), username="fd.lee")
-    try:
-        with pytest.raises(NotPermitted, match="may not export"):
-            export_patient(front_desk, "D-0100001", JSON)
-    finally:
-        front_desk.close()
+    front_desk = account(ctx.db, "fd.test", "front_desk", "Robin Lee")
+    with pytest.raises(NotPermitted, match="may not export"):
+        export_patient(front_desk, "D-0100001", JSON)
     export_patient(ctx, "D-0100001", CSV)
     with ctx.db.session() as session:
         events = session.execute(select(models.AuditEvent.entity_id, models.AuditEvent.detail)

@@ -25,6 +25,7 @@ from exam_app.services.referral import (
 )
 from exam_app.services.visits import start_visit
 from exam_app.store import models
+from tests.accounts import with_clinic_administrator
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
@@ -83,7 +84,9 @@ def test_a_tampered_letter_is_not_reprinted(ctx: AppContext) -> None:
         reprint(ctx, letter.letter_id)
 
 
-def test_the_referral_command_writes_the_letter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_referral_command_writes_the_letter(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    with_clinic_administrator(monkeypatch)
     data = str(tmp_path / "data")
     assert main(["--data-dir", data, "demo", "--patients", "2"]) == 0
     out = tmp_path / "letter.pdf"

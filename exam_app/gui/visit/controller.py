@@ -56,6 +56,7 @@ class VisitController(QObject):
         self.record_number = opened.record_number
         self.patient_name = opened.patient_name
         self.birth_date: date | None = opened.birth_date
+        self.altered = opened.altered
         self.status = opened.status
         self.version = opened.version
         self.visit = opened.visit

@@ -117,6 +117,15 @@ class VisitEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.alert)
+        if controller.altered:  # the audit trail does not match what is stored: say so, loudly
+            tampered = QLabel("<b>This signed visit was changed outside the app after it was signed.</b> What is "
+                              "shown is not what was signed; do not act on it. The administrator can see where with "
+                              "the audit trail's check (exam-app audit verify).")
+            tampered.setObjectName("emergencyAlert")
+            tampered.setWordWrap(True)
+            tampered.setStyleSheet("background: #a50f15; color: white; padding: 8px;")
+            tampered.setAccessibleName("Warning: the signed visit was changed outside the app")
+            layout.insertWidget(1, tampered)
         layout.addWidget(self.pages, 1)
 
         for number in range(1, 7):

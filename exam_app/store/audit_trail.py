@@ -1,0 +1,199 @@
+"""The audit trail: append-only, each event chained to the one before by a SHA-256 hash, and the
+content of every signed visit and issued letter fingerprinted in the event that signed or issued it.
+
+A direct change of the database (an UPDATE of grades, a dropped trigger, a deleted or truncated
+trail, a replaced letter with its hash) leaves the app's records and the chain out of step;
+`verify` finds every such place and names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import event, or_, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from exam_app.store import models
+from exam_app.store.records import visit_from_row
+from exam_app.tables import SIGNED_STATUSES
+
+# Events that fingerprint a signed visit: their detail holds {"visits": {visit id: content hash}}.
+SIGNING_ACTIONS = ("visit_signed", "visit_amended", "record_imported", "demo_filled")
+_HEAD = "audit_head"  # session.info key: the hash of the last event written in this transaction
+_CHAIN_LOCK = 72_111  # PostgreSQL advisory lock: one writer extends the chain at a time
+
+
+@cache
+def workstation() -> str:
+    return socket.gethostname() or "unknown workstation"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def event_hash(event: models.AuditEvent) -> str:
+    """The hash an event carries: its fields and the hash of the event before it."""
+    at = event.at.isoformat() if event.at is not None else ""
+    fields = [event.previous_hash or "", at, event.user_id, event.action, event.entity, event.entity_id,
+              event.detail, event.workstation, event.patient]
+    return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
+
+
+def visit_content_hash(row: models.Visit) -> str:
+    """A fingerprint of everything a signed visit says (its findings, times, history and notes)."""
+    content = asdict(visit_from_row(row))
+    for answers in ("symptoms", "red_flags", "red_flags_no"):  # a set of answers: their order is not content
+        content[answers] = sorted(content[answers])
+    return hashlib.sha256(_canonical([row.patient_id, content]).encode("utf-8")).hexdigest()
+
+
+def _head(session: Session) -> str:
+    if _HEAD not in session.info:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _CHAIN_LOCK})
+        last = session.scalar(select(models.AuditEvent.hash).where(models.AuditEvent.hash.is_not(None))
+                              .order_by(models.AuditEvent.id.desc()).limit(1))
+        session.info[_HEAD] = last or ""
+    head: str = session.info[_HEAD]
+    return head
+
+
+def append(session: Session, user_id: int | None, action: str, entity: str, entity_id: str | int | None = None,
+           detail: dict[str, Any] | None = None, patient: str | None = None) -> models.AuditEvent:
+    """Add one event to the trail, in the caller's transaction, chained to the last one."""
+    event = models.AuditEvent(
+        at=models.utc_now(), user_id=user_id, action=action, entity=entity,
+        entity_id=None if entity_id is None else str(entity_id), detail=detail, workstation=workstation(),
+        patient=patient, previous_hash=_head(session))
+    event.hash = event_hash(event)
+    session.info[_HEAD] = event.hash
+    session.add(event)
+    return event
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_head(session: Session, *_: object) -> None:
+    """The head read in a transaction holds only inside it (the lock goes with it): read it again."""
+    session.info.pop(_HEAD, None)
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class Tampering:
+    where: str  # "audit event 1234", "visit 56 of A-1001", "referral letter 7"
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+def verify(session: Session) -> list[Tampering]:
+    """Every broken link of the chain, every signed visit whose content no longer matches its signing
+    event (or has none), every letter whose PDF no longer matches what was issued, every missing
+    append-only trigger."""
+    found = _check_triggers(session)
+    signed_content: dict[int, str] = {}
+    letters: dict[int, str] = {}
+    previous: str | None = None
+    for entry in session.scalars(select(models.AuditEvent).order_by(models.AuditEvent.id)).yield_per(2000):
+        if entry.hash is None:
+            continue  # written before the chain began (an older version of the app)
+        if event_hash(entry) != entry.hash:
+            found.append(Tampering(_event_name(entry), "altered after it was written (its hash no longer matches)"))
+        if previous is not None and entry.previous_hash != previous:
+            found.append(Tampering(_event_name(entry), "the event before it is missing or was altered "
+                                                       "(the chain is broken)"))
+        previous = entry.hash
+        if entry.action in SIGNING_ACTIONS and isinstance(entry.detail, dict):
+            for visit_id, digest in (entry.detail.get("visits") or {}).items():
+                signed_content[int(visit_id)] = digest
+        if entry.action == "referral_issued" and isinstance(entry.detail, dict) and entry.entity_id:
+            letters[int(entry.entity_id)] = str(entry.detail.get("sha256"))
+    found += _check_visits(session, signed_content)
+    found += _check_letters(session, letters)
+    return found
+
+
+def _event_name(event: models.AuditEvent) -> str:
+    return f"audit event {event.id} ({event.action}, {event.at:%Y-%m-%d %H:%M} UTC)"
+
+
+def _check_triggers(session: Session) -> list[Tampering]:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = 'audit_events'")))
+        missing = {"audit_events_no_update", "audit_events_no_delete"} - names
+        return [Tampering("the audit trail", f"the append-only trigger {name} was removed") for name in sorted(missing)]
+    if dialect == "postgresql":
+        enabled = session.scalar(text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_events_append_only'"))
+        if enabled is None:
+            return [Tampering("the audit trail", "the append-only trigger was removed")]
+        if enabled == "D":
+            return [Tampering("the audit trail", "the append-only trigger is disabled")]
+    return []
+
+
+def _check_visits(session: Session, signed_content: dict[int, str]) -> list[Tampering]:
+    found = []
+    rows = session.scalars(select(models.Visit).where(models.Visit.status.in_(SIGNED_STATUSES))
+                           .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient))
+                           .order_by(models.Visit.id)).yield_per(500)
+    for row in rows:
+        where = f"visit {row.id} of {row.patient.record_number} ({row.examined_at:%Y-%m-%d %H:%M} UTC)"
+        digest = signed_content.get(row.id)
+        if digest is None:
+            found.append(Tampering(where, "signed, but no signing event in the audit trail (removed?)"))
+        elif digest != visit_content_hash(row):
+            found.append(Tampering(where, "its findings were changed after it was signed"))
+    return found
+
+
+def _check_letters(session: Session, issued: dict[int, str]) -> list[Tampering]:
+    found = []
+    for letter_id, stored_hash, pdf in session.execute(
+            select(models.ReferralLetter.id, models.ReferralLetter.sha256, models.ReferralLetter.pdf)
+            .order_by(models.ReferralLetter.id)):
+        where = f"referral letter {letter_id}"
+        actual = hashlib.sha256(pdf).hexdigest()
+        if letter_id not in issued:
+            found.append(Tampering(where, "no issuing event in the audit trail (removed?)"))
+        elif actual != issued[letter_id] or stored_hash != issued[letter_id]:
+            found.append(Tampering(where, "the stored letter is not the one issued (replaced)"))
+    return found
+
+
+def visit_altered(session: Session, row: models.Visit) -> bool:
+    """Whether a signed visit no longer matches the content its latest signing event fingerprinted."""
+    if row.status not in SIGNED_STATUSES:
+        return False
+    events = session.scalars(
+        select(models.AuditEvent.detail).where(
+            models.AuditEvent.action.in_(SIGNING_ACTIONS),
+            # The patient's own events, and those of the whole clinic (the demo signs many at once).
+            or_(models.AuditEvent.patient == row.patient.record_number, models.AuditEvent.patient.is_(None)))
+        .order_by(models.AuditEvent.id.desc()))
+    for detail in events:
+        digest = (detail or {}).get("visits", {}).get(str(row.id))
+        if digest is not None:
+            return bool(digest != visit_content_hash(row))
+    return True  # signed, yet nothing in the trail says what was signed
+
