@@ -1,0 +1,174 @@
+"""The next examination of each patient: the clinic's intervals, the plan kept on the patient's status
+row (recomputed with it whenever a signed visit or a signed doctor's note changes), and the plans
+after earlier visits, to tell whether those examinations came on time.
+
+The rule itself is `exam_app.clinical.next_examination`; this module reads its inputs from the
+database: the signed visits, the signed doctor's notes' next reviews and the clinic's setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from exam_app.clinical.assess import VisitAssessment
+from exam_app.clinical.next_examination import (
+    NOT_DUE,
+    DoctorReview,
+    DueState,
+    NextExamination,
+    check_intervals,
+    due_state,
+    follow_up_findings,
+    next_examination_tables,
+    patient_tier,
+    pending_review,
+    plan_next_examination,
+)
+from exam_app.clinical.vocabulary import rule_tables
+from exam_app.services.context import AppContext, InvalidInput
+from exam_app.store import models
+
+INTERVALS_SETTING = "next_examination_hours"
+
+
+# ------------------------------------------------------------------ the clinic's intervals
+
+
+def intervals_in(session: Session) -> dict[str, int]:
+    """The clinic's hours from a visit to the next examination, per urgency tier (defaults filled in)."""
+    row = session.get(models.ClinicSetting, INTERVALS_SETTING)
+    stored = row.value.get("value") if row is not None else None
+    return check_intervals(stored or {})
+
+
+def examination_intervals(ctx: AppContext) -> dict[str, int]:
+    with ctx.db.session() as session:
+        return intervals_in(session)
+
+
+def set_examination_intervals(ctx: AppContext, hours: dict[str, Any], now: datetime | None = None) -> dict[str, int]:
+    """Change the clinic's intervals (administrators); the plans of open windows are recomputed."""
+    ctx.require("settings")
+    try:
+        checked = check_intervals(hours)
+    except ValueError as error:
+        raise InvalidInput(f"next examination hours: {error}") from None
+    ctx.set_setting(INTERVALS_SETTING, checked)
+    from exam_app.services.worklist import refresh_patient  # the status row is the worklist's
+
+    moment = now or datetime.now().astimezone()
+    with ctx.db.session() as session:
+        open_windows = session.scalars(select(models.PatientStatus.patient_id)
+                                       .where(models.PatientStatus.window_ends >= moment)).all()
+        for patient_id in open_windows:
+            refresh_patient(session, patient_id, ctx.window_days)
+    return checked
+
+
+# ------------------------------------------------------------------ the plans
+
+
+def doctor_reviews(session: Session, signed: Sequence[models.Visit]) -> list[DoctorReview]:
+    """The next-review dates of the signed doctor's notes of these visits."""
+    at = {v.id: examined_at_as_written(v) for v in signed}
+    note = models.DoctorNoteRow
+    rows = session.execute(select(note.visit_id, note.next_review).where(
+        note.visit_id.in_(at), note.status == "signed", note.next_review.is_not(None))).all()
+    return [DoctorReview(review, at[visit_id]) for visit_id, review in rows if review is not None]
+
+
+def examined_at_as_written(visit: models.Visit) -> datetime:
+    """The visit's time in the offset it was written with (as the rules read it)."""
+    return models.in_offset(visit.examined_at, visit.examined_at_offset)
+
+
+def plans_after(assessments: Sequence[VisitAssessment], reviews: Sequence[DoctorReview],
+                intervals: dict[str, int]) -> list[NextExamination]:
+    """The plan after each visit, computed as it stood when that visit was the last one."""
+    plans = []
+    examined = [a.examined_at for a in assessments]
+    for index, assessment in enumerate(assessments):
+        so_far = [r for r in reviews if r.set_at_visit.timestamp() <= assessment.examined_at.timestamp()]
+        review = pending_review(so_far, examined[: index + 1])
+        plans.append(plan_next_examination(
+            assessment.examined_at, patient_tier(assessments[: index + 1]), follow_up_findings(assessment.visit),
+            assessment.window, review, intervals))
+    return plans
+
+
+def store_plan(session: Session, row: models.PatientStatus, signed: Sequence[models.Visit],
+               assessments: Sequence[VisitAssessment]) -> NextExamination:
+    """Set the status row's next examination and the latest recall mark since the last visit (in the
+    caller's transaction)."""
+    last = assessments[-1]
+    examined = [a.examined_at for a in assessments]
+    review = pending_review(doctor_reviews(session, signed), examined)
+    plan = plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
+                                 last.window, review, intervals_in(session))
+    row.next_exam_due = plan.due
+    row.next_exam_basis = plan.basis
+    row.next_exam = plan.to_json()
+    row.review_due = plan.then.due if plan.then is not None else None
+    row.recall = latest_recall(session, row.patient_id, signed[-1].id)
+    return plan
+
+
+def latest_recall(session: Session, patient_id: int, after_visit_id: int) -> dict[str, Any] | None:
+    """The latest recall mark made since the visit (what the worklist shows), or None."""
+    mark = models.RecallMark
+    found = session.scalar(select(mark).where(mark.patient_id == patient_id, mark.after_visit_id == after_visit_id)
+                           .order_by(mark.marked_at.desc(), mark.id.desc()).limit(1))
+    return recall_document(session, found) if found is not None else None
+
+
+def recall_document(session: Session, mark: models.RecallMark) -> dict[str, Any]:
+    user = session.get(models.User, mark.marked_by_id)
+    return {
+        "outcome": mark.outcome,
+        "marked_at": mark.marked_at.isoformat(),
+        "marked_by": user.display_name if user is not None else "?",
+        "booked_for": mark.booked_for.isoformat() if mark.booked_for else None,
+        "note": mark.note,
+    }
+
+
+def plan_of(row: models.PatientStatus) -> NextExamination | None:
+    """The plan stored on a status row; None for a row from before plans were kept."""
+    return NextExamination.from_json(row.next_exam) if row.next_exam else None
+
+
+def state_of(row: models.PatientStatus, now: datetime) -> DueState | None:
+    plan = plan_of(row)
+    return due_state(plan, now) if plan is not None else None
+
+
+def fill_missing_plans(ctx: AppContext, refresh: Callable[[Session, int, int], None],
+                       now: datetime | None = None) -> int:
+    """Plan the next examination of the patients whose status row has none yet (after the upgrade
+    that added it). Returns how many were computed in full.
+
+    Only a patient whose window is open, who was examined in the last `overdue_listed_days`, or who
+    has a signed doctor's next review can have something due; the others (most of a large clinic)
+    are marked "nothing due" in one statement instead of being assessed again.
+    """
+    moment = now or datetime.now().astimezone()
+    status = models.PatientStatus
+    days = max(next_examination_tables()["overdue_listed_days"], rule_tables()["window_days"]["max"])
+    with ctx.db.session() as session:
+        reviewed = (select(models.Visit.patient_id)
+                    .join(models.DoctorNoteRow, models.DoctorNoteRow.visit_id == models.Visit.id)
+                    .where(models.DoctorNoteRow.status == "signed", models.DoctorNoteRow.next_review.is_not(None)))
+        missing = status.next_exam_basis.is_(None)
+        to_plan = session.scalars(select(status.patient_id).where(missing, or_(
+            status.window_ends >= moment, status.last_examined_at >= moment - timedelta(days=days),
+            status.patient_id.in_(reviewed)))).all()
+        for patient_id in to_plan:
+            refresh(session, patient_id, ctx.window_days)
+        session.execute(update(status).where(missing).values(next_exam_basis=NOT_DUE))
+        return len(to_plan)
+
