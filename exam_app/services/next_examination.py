@@ -32,6 +32,7 @@ from exam_app.clinical.next_examination import (
 from exam_app.clinical.vocabulary import rule_tables
 from exam_app.services.context import AppContext, InvalidInput
 from exam_app.store import models
+from exam_app.wording import duration
 
 INTERVALS_SETTING = "next_examination_hours"
 
@@ -101,15 +102,20 @@ def plans_after(assessments: Sequence[VisitAssessment], reviews: Sequence[Doctor
     return plans
 
 
+def plan_after_last(session: Session, signed: Sequence[models.Visit],
+                    assessments: Sequence[VisitAssessment]) -> NextExamination:
+    """The plan after the last of these signed visits (`assessments` are theirs, in the same order)."""
+    last = assessments[-1]
+    review = pending_review(doctor_reviews(session, signed), [a.examined_at for a in assessments])
+    return plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
+                                 last.window, review, intervals_in(session))
+
+
 def store_plan(session: Session, row: models.PatientStatus, signed: Sequence[models.Visit],
                assessments: Sequence[VisitAssessment]) -> NextExamination:
     """Set the status row's next examination and the latest recall mark since the last visit (in the
     caller's transaction)."""
-    last = assessments[-1]
-    examined = [a.examined_at for a in assessments]
-    review = pending_review(doctor_reviews(session, signed), examined)
-    plan = plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
-                                 last.window, review, intervals_in(session))
+    plan = plan_after_last(session, signed, assessments)
     row.next_exam_due = plan.due
     row.next_exam_basis = plan.basis
     row.next_exam = plan.to_json()
@@ -172,3 +178,14 @@ def fill_missing_plans(ctx: AppContext, refresh: Callable[[Session, int, int], N
         session.execute(update(status).where(missing).values(next_exam_basis=NOT_DUE))
         return len(to_plan)
 
+
+
+def next_exam_words(state: DueState | None) -> str:
+    """'in 5 h 20 min', 'overdue 2 h 0 min', 'now', or '' when nothing is due: as the worklist says it."""
+    if state is None or state.until is None:
+        return ""
+    if state.overdue:
+        return f"overdue {duration(state.until)}"
+    if state.until < timedelta(minutes=1):
+        return "now"
+    return f"in {duration(state.until)}"
