@@ -23,5 +23,10 @@ def moment(at: datetime, now: datetime | None = None) -> str:
     return local.strftime("%d %b %Y %H:%M").lstrip("0")
 
 
+def short_moment(at: datetime) -> str:
+    """'21 Nov 09:30' in the machine's local time: for a list of the last days, where the year is plain."""
+    return at.astimezone().strftime("%d %b %H:%M").lstrip("0")
+
+
 def day(at: datetime) -> str:
     return at.astimezone().strftime("%d %b %Y").lstrip("0")

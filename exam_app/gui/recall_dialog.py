@@ -47,8 +47,8 @@ class RecallDialog(QDialog):
 
         who = QLabel(f"<b style='font-size:13pt'>{escape(entry.name)}</b> · record {escape(entry.record_number)}")
         contact = (entry.contact or "").strip()
-        self.phone = QLabel(escape(contact).replace("\n", "<br/>") if contact else
-                            "<i>No phone number recorded: edit the patient to add one.</i>")
+        self.phone = QLabel(f"<b style='font-size:13pt'>{escape(contact).replace(chr(10), '<br/>')}</b>" if contact
+                            else "<i>No phone number recorded: edit the patient to add one.</i>")
         self.phone.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.phone.setAccessibleName("Phone number")
         self.due = QLabel(self._due_text())

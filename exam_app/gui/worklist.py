@@ -23,7 +23,7 @@ from exam_app.services.context import AppContext
 from exam_app.services.next_examination import next_exam_words
 from exam_app.services.recall import recall_words
 from exam_app.services.worklist import WorklistEntry, worklist
-from exam_app.wording import duration, moment
+from exam_app.wording import duration, moment, short_moment
 
 ALERT = "PROGRESSION WITHIN THE WINDOW PERIOD"
 
@@ -94,7 +94,7 @@ class WorklistModel(RowsTableModel):
         if column == WorklistModel.RECORD:
             return entry.record_number
         if column == WorklistModel.LAST_EXAM:
-            return moment(entry.last_examined_at)
+            return short_moment(entry.last_examined_at)
         if column == WorklistModel.URGENCY:
             return urgency_label(entry.urgency)
         if column == WorklistModel.PATTERN:
@@ -152,6 +152,9 @@ class WorklistPanel(QWidget):
         overdue = sum(e.overdue_in_open_window for e in entries)
         overdue_text = (f" · <span style='color:{OVERDUE_RED}'><b>{overdue} overdue inside the window</b></span>"
                         if overdue else "")
+        # The front desk calls from the due list: the phone instead of the clinical pattern there.
+        self.table.setColumnHidden(WorklistModel.PHONE, not due_only)
+        self.table.setColumnHidden(WorklistModel.PATTERN, due_only)
         if due_only:
             self.title.setText(f"<h3>Re-examinations due today: {len(entries)} patients{overdue_text}</h3>")
         else:

@@ -15,7 +15,7 @@ from exam_app.clinical.next_examination import due_state, next_examination_table
 from exam_app.services.context import AppContext, InvalidInput, require_patient
 from exam_app.store import models
 from exam_app.store.repository import audit, display_name
-from exam_app.wording import moment
+from exam_app.wording import short_moment
 
 # A booking a few minutes in the past is the clock of another workstation, not a mistake.
 _BOOKING_CLOCK_SLACK = timedelta(minutes=10)
@@ -57,14 +57,14 @@ class RecallState:
 
 
 def recall_words(state: RecallState | None, window_ends: datetime | None = None) -> str:
-    """'called 21 Nov 2026 10:05', 'booked for 22 Nov 2026 15:00 (after the window closes)'."""
+    """'called 21 Nov 10:05', 'booked for 22 Nov 15:00 (after the window closes)'."""
     if state is None:
         return ""
     if state.booked_for is None:
-        return f"{state.label} {moment(state.marked_at)}"
+        return f"{state.label} {short_moment(state.marked_at)}"
     late = (" (after the window closes)" if window_ends is not None and state.booked_for > window_ends
             and state.marked_at <= window_ends else "")
-    return f"{state.label} {moment(state.booked_for)}{late}"
+    return f"{state.label} {short_moment(state.booked_for)}{late}"
 
 
 def recall_state(document: dict[str, Any] | None) -> RecallState | None:
