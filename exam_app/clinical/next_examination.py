@@ -280,6 +280,26 @@ def _tier_label(tier: str) -> str:
     return next(t.label for t in vocabulary().urgency_tiers if t.id == tier)
 
 
+def plans_after(assessments: Sequence[VisitAssessment], reviews: Sequence[DoctorReview],
+                intervals: Mapping[str, int] | None = None, zone: tzinfo | None = None) -> list[NextExamination]:
+    """The plan after each visit (in order), computed as it stood when that visit was the last one:
+    only the doctor's reviews written up to it count."""
+    plans = []
+    examined = [a.examined_at for a in assessments]
+    for index, assessment in enumerate(assessments):
+        so_far = [r for r in reviews if r.set_at_visit.timestamp() <= assessment.examined_at.timestamp()]
+        review = pending_review(so_far, examined[: index + 1], zone)
+        plans.append(plan_next_examination(
+            assessment.examined_at, patient_tier(assessments[: index + 1]), follow_up_findings(assessment.visit),
+            assessment.window, review, intervals, zone))
+    return plans
+
+
+def basis_label(basis: str) -> str:
+    """Short words for what a time rests on, for tables."""
+    return str(next_examination_tables()["basis_labels"][basis])
+
+
 # ------------------------------------------------------------------ the plan seen from now
 
 

@@ -25,8 +25,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
 
+from exam_app.clinical.deficits import abnormal_sensations, reduced_reflexes, upper_motor_neuron_signs, weak_muscles
+from exam_app.clinical.examination import read_examination
 from exam_app.clinical.next_examination import DOCTOR_REVIEW, NOT_DUE, WINDOW_END, NextExamination
-from exam_app.clinical.record import Patient
+from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
 from exam_app.paths import resource_path
@@ -70,6 +72,20 @@ def act_if(flag_id: str) -> str:
 def listed_red_flags(tier: str) -> tuple[str, ...]:
     """The red flags of a tier, in the order of the vocabulary, as the sheet lists them."""
     return tuple(f.id for f in vocabulary().red_flags if f.tier == tier)
+
+
+def found_for_patient(visit: Visit) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], bool]:
+    """What the sheet tells the patient was found: the weak muscles and the abnormal sensory levels
+    (each level once, whatever the modality) by side and in examination order, and whether any other
+    test (a reflex, an upper-motor-neuron sign, the anal examination) was abnormal."""
+    exam = read_examination(visit)
+    weak = tuple((d.side, d.item) for d in sorted(weak_muscles(exam), key=lambda d: d.rank))
+    numb: list[tuple[str, str]] = []
+    for deficit in sorted(abnormal_sensations(exam), key=lambda d: d.rank):
+        if (deficit.side, deficit.item) not in numb:
+            numb.append((deficit.side, deficit.item))
+    other = bool(reduced_reflexes(exam) or upper_motor_neuron_signs(exam) or "no" in (visit.vac, visit.dap))
+    return weak, tuple(numb), other
 
 
 @dataclass(frozen=True)
@@ -283,5 +299,5 @@ def _box(inner: list[Flowable], colour: Any, fill: Any, line: float) -> Table:
     return box
 
 
-__all__ = ["SafetyNetContent", "act_if", "emergency_number", "listed_red_flags", "render_safety_net",
-           "safety_net_words"]
+__all__ = ["SafetyNetContent", "act_if", "emergency_number", "found_for_patient", "listed_red_flags",
+           "render_safety_net", "safety_net_words"]

@@ -12,12 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exam_app.clinical.assess import assess_visits
-from exam_app.clinical.deficits import abnormal_sensations, reduced_reflexes, upper_motor_neuron_signs, weak_muscles
-from exam_app.clinical.examination import read_examination
 from exam_app.clinical.next_examination import in_force
-from exam_app.clinical.record import Visit
 from exam_app.clinical.window import window_status
-from exam_app.report.safety_net import SafetyNetContent, emergency_number, render_safety_net
+from exam_app.report.safety_net import SafetyNetContent, emergency_number, found_for_patient, render_safety_net
 from exam_app.services.context import AppContext, InvalidInput, NotFound, require_patient
 from exam_app.services.next_examination import plan_after_last
 from exam_app.services.recall import recall_state
@@ -72,7 +69,7 @@ def handout_content(ctx: AppContext, record_number: str, visit_id: int | None = 
         if status is not None and status.last_visit_id == chosen.id:
             mark = recall_state(status.recall)
             booked = mark.booked_for if mark is not None else None
-        weak, numb, other = _found(last.visit)
+        weak, numb, other = found_for_patient(last.visit)
         content = SafetyNetContent(
             letterhead=letterhead(ctx),
             patient=patient_from_row(patient),
@@ -106,19 +103,6 @@ def _chosen(patient: models.Patient, signed: list[models.Visit], visit_id: int |
     if found not in signed:
         raise InvalidInput(f"visit {visit_id} is a draft: the safety-net sheet is printed from a signed visit")
     return found
-
-
-def _found(visit: Visit) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], bool]:
-    """Weak muscles and abnormal sensory levels (each level once, whatever the modality), by side and
-    in examination order; and whether any other test was abnormal."""
-    exam = read_examination(visit)
-    weak = tuple((d.side, d.item) for d in sorted(weak_muscles(exam), key=lambda d: d.rank))
-    numb: list[tuple[str, str]] = []
-    for deficit in sorted(abnormal_sensations(exam), key=lambda d: d.rank):
-        if (deficit.side, deficit.item) not in numb:
-            numb.append((deficit.side, deficit.item))
-    other = bool(reduced_reflexes(exam) or upper_motor_neuron_signs(exam) or "no" in (visit.vac, visit.dap))
-    return weak, tuple(numb), other
 
 
 def _examiner_name(session: Session, username: str | None) -> str:

@@ -24,12 +24,16 @@ from exam_app.clinical.next_examination import (
     check_intervals,
     due_state,
     follow_up_findings,
+    in_force,
     next_examination_tables,
     patient_tier,
     pending_review,
     plan_next_examination,
+    plans_after,
+    timeliness,
 )
 from exam_app.clinical.vocabulary import rule_tables
+from exam_app.report.referral import FollowUp
 from exam_app.services.context import AppContext, InvalidInput
 from exam_app.store import models
 from exam_app.wording import duration
@@ -88,20 +92,6 @@ def examined_at_as_written(visit: models.Visit) -> datetime:
     return models.in_offset(visit.examined_at, visit.examined_at_offset)
 
 
-def plans_after(assessments: Sequence[VisitAssessment], reviews: Sequence[DoctorReview],
-                intervals: dict[str, int]) -> list[NextExamination]:
-    """The plan after each visit, computed as it stood when that visit was the last one."""
-    plans = []
-    examined = [a.examined_at for a in assessments]
-    for index, assessment in enumerate(assessments):
-        so_far = [r for r in reviews if r.set_at_visit.timestamp() <= assessment.examined_at.timestamp()]
-        review = pending_review(so_far, examined[: index + 1])
-        plans.append(plan_next_examination(
-            assessment.examined_at, patient_tier(assessments[: index + 1]), follow_up_findings(assessment.visit),
-            assessment.window, review, intervals))
-    return plans
-
-
 def plan_after_last(session: Session, signed: Sequence[models.Visit],
                     assessments: Sequence[VisitAssessment]) -> NextExamination:
     """The plan after the last of these signed visits (`assessments` are theirs, in the same order)."""
@@ -122,6 +112,19 @@ def store_plan(session: Session, row: models.PatientStatus, signed: Sequence[mod
     row.review_due = plan.then.due if plan.then is not None else None
     row.recall = latest_recall(session, row.patient_id, signed[-1].id)
     return plan
+
+
+def follow_up_of(session: Session, signed: Sequence[models.Visit], assessments: Sequence[VisitAssessment],
+                 at: datetime) -> FollowUp:
+    """For a letter about the last of these visits: the next examination planned after it (in force
+    at `at`), whether the examinations after the earlier ones came on time, and a booking if made."""
+    plans = plans_after(assessments, doctor_reviews(session, signed), intervals_in(session))
+    earlier = tuple(timeliness(plans, [a.examined_at for a in assessments])[:-1])
+    last = signed[-1]
+    status = session.get(models.PatientStatus, last.patient_id)
+    mark = status.recall if status is not None and status.last_visit_id == last.id else None
+    booked = datetime.fromisoformat(mark["booked_for"]) if mark and mark.get("booked_for") else None
+    return FollowUp(in_force(plans[-1], at), earlier, booked)
 
 
 def latest_recall(session: Session, patient_id: int, after_visit_id: int) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from exam_app.report.referral import (
     render_referral,
 )
 from exam_app.services.context import AppContext, InvalidInput, NotFound, require_patient
+from exam_app.services.next_examination import follow_up_of
 from exam_app.store import models
 from exam_app.store.records import patient_from_row, visit_from_row
 from exam_app.store.repository import stored_doctor_note
@@ -111,6 +112,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
         assessment = assessments[-1]
         stored_note = stored_doctor_note(session, chosen.id)
         doctor = stored_note[1] if stored_note is not None else None
+        follow_up = follow_up_of(session, upto, assessments, issued_at)
         return ReferralContent(
             letterhead=letterhead(ctx),
             issued_at=issued_at,
@@ -127,6 +129,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             signer=_display_name(session, chosen.signed_by_id),
             signed_at=chosen.signed_at,
             doctor=doctor,
+            follow_up=follow_up,
         )
 
 
@@ -147,6 +150,8 @@ def _summary(content: ReferralContent) -> dict[str, Any]:
         "nerve": a.nerve,
         "lems": {"left": a.lems.left, "right": a.lems.right, "total": a.lems.total},
         "window_ends": a.window.ends.isoformat() if a.window.ends else None,
+        "next_examination_due": (content.follow_up.planned.due.isoformat()
+                                 if content.follow_up and content.follow_up.planned.due else None),
     }
 
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from exam_app.clinical.record import Patient
-from exam_app.report.referral import Letterhead
+from exam_app.report.referral import Letterhead, ReferralOptions
 from exam_app.services.context import AppContext, InvalidInput, NotFound, NotPermitted
 from exam_app.services.handout import handout_content, issue_handout, sheets_of, stored_sheet
 from exam_app.services.patients import register_patient
 from exam_app.services.recall import mark_recall
-from exam_app.services.referral import set_letterhead
+from exam_app.services.referral import issue_letter, referral_content, set_letterhead
 from exam_app.services.visits import find_visit, start_visit
 from exam_app.store import models
 from tests.report.pdf import pages, text
@@ -79,3 +79,23 @@ def test_an_administrator_may_not_issue_sheets(ctx: AppContext) -> None:
     with pytest.raises(NotPermitted, match="may not issue and print the patient's safety-net sheet"):
         issue_handout(acting_as(ctx, "admin"), "A", now=NOW)
     assert sheets_of(ctx, "A") == []
+
+
+def test_the_referral_letter_plans_the_next_examination_from_the_same_data(ctx: AppContext) -> None:
+    first = NOW - timedelta(hours=20)
+    add(ctx, "L", weak(first, onset=NOW - timedelta(hours=30)), weak(NOW - timedelta(hours=2)))
+    booked = NOW + timedelta(hours=4)
+    mark_recall(ctx, "L", "booked", booked_for=booked, now=NOW)
+    content = referral_content(ctx, "L", now=NOW)
+    follow_up = content.follow_up
+    assert follow_up is not None and follow_up.booked_for == booked
+    assert follow_up.planned.due == NOW + timedelta(hours=10)
+    [earlier] = follow_up.earlier
+    assert (earlier.due, earlier.on_time, earlier.late_by) == (first + timedelta(hours=12), False, timedelta(hours=6))
+    letter = issue_letter(ctx, content, ReferralOptions())
+    words = text(letter.pdf)
+    assert "Earlier re-examinations: 0 of 1 on time" in words and "late by 6 h 0 min" in words
+    assert "Booked" in words
+    with ctx.db.session() as session:
+        row = session.get(models.ReferralLetter, letter.letter_id)
+        assert row is not None and row.summary["next_examination_due"] == (NOW + timedelta(hours=10)).isoformat()
