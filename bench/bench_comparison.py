@@ -30,8 +30,8 @@ from exam_app.clinical.vocabulary import vocabulary
 from exam_app.gui.app import make_application
 from exam_app.gui.compare_view import ComparisonView
 from exam_app.services.context import AppContext
+from exam_app.services.demo import demo_clinic_context
 from exam_app.services.records import import_record
-from exam_app.services.startup import open_context
 
 VISITS = 200
 RUNS = 3
@@ -82,7 +82,7 @@ def run(ctx: AppContext) -> float:
 def main() -> int:
     make_application()
     with tempfile.TemporaryDirectory() as folder:
-        ctx = open_context(data_dir=Path(folder))
+        ctx = demo_clinic_context(Path(folder), username="admin", patients=0)
         try:
             best = run(ctx)
         finally:

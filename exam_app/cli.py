@@ -13,13 +13,16 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exam_app import __version__
 from exam_app.services.context import AppContext, InvalidInput, ServiceError
 from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError
 from exam_app.tables import rules
 from exam_app.wording import moment
+
+if TYPE_CHECKING:
+    from exam_app.services.worklist import WorklistEntry
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 USER_VARIABLE = "EXAM_APP_USER"
@@ -132,10 +135,23 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
                           help="who signs the letter: the doctor who signed the note, or the examiner who signed the "
                                "visit (default: the doctor when the note is signed)")
 
-    commands.add_parser(
+    worklist = commands.add_parser(
         "worklist", help="the window-period worklist as a table",
         description="Patients whose window period is open or who worsened in the last 14 days, the least "
-                    "time left first, with the headline alert where there was progression within the window.")
+                    "time left first, with the headline alert where there was progression within the window, "
+                    "and when each one's next examination is due.")
+    worklist.add_argument("--due", action="store_true",
+                          help="only the re-examinations due today and overdue, the overdue inside an open window "
+                               "first, with the phone number to call and the latest recall mark")
+
+    handout = commands.add_parser(
+        "handout", help="the patient's safety-net sheet (PDF) for the latest signed visit",
+        description="Writes the safety-net sheet of the patient's latest signed visit (or the one examined at "
+                    "--visit): in plain words what was found, when the next examination is, when the window "
+                    "period closes, and when to call the emergency number or the clinic. Stored as issued.")
+    handout.add_argument("record_number", metavar="RECORD_NUMBER")
+    handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    handout.add_argument("--visit", metavar="TIME", help="the visit examined at this time, e.g. 2026-11-02T09:30")
 
     db = commands.add_parser("db", help="database schema: upgrade or check",
                              description="upgrade: bring the schema to the newest version (a SQLite file "
@@ -336,21 +352,69 @@ def _referral(args: argparse.Namespace) -> int:
 
 def _worklist(args: argparse.Namespace) -> int:
     from exam_app.presentation import pattern_text, progression_line, time_left_text, urgency_label
+    from exam_app.services.next_examination import next_exam_words
     from exam_app.services.worklist import worklist
     from exam_app.wording import moment
 
     now = datetime.now().astimezone()
     with _context(args) as ctx:
-        entries = worklist(ctx, now)
+        entries = worklist(ctx, now, due_only=args.due)
         days = ctx.window_days
+    if args.due:
+        return _due_list(entries, now)
     print(f"Window-period worklist at {moment(now)} (window {days} days): {len(entries)} patients")
-    rows = [("TIME LEFT", "RECORD", "NAME", "LAST EXAMINED", "URGENCY", "PATTERN", "ALERT")]
+    rows = [("TIME LEFT", "NEXT EXAM", "RECORD", "NAME", "LAST EXAMINED", "URGENCY", "PATTERN", "ALERT")]
     for e in entries:
         alert = (progression_line(e.changes) if e.progression_within_window
                  else f"worse {moment(e.last_worsened_at)}" if e.last_worsened_at else "")
-        rows.append((time_left_text(e.window), e.record_number, e.name, moment(e.last_examined_at),
+        next_exam = next_exam_words(e.next_examination)
+        if e.overdue_in_open_window:  # the flag: overdue while treatment can still prevent damage
+            next_exam = next_exam.replace("overdue", "OVERDUE", 1)
+        rows.append((time_left_text(e.window), next_exam, e.record_number, e.name, moment(e.last_examined_at),
                      urgency_label(e.urgency), pattern_text(e.pattern, e.nerve), alert))
     _print_table(rows)
+    return EXIT_OK
+
+
+def _due_list(entries: list[WorklistEntry], now: datetime) -> int:
+    """The re-examinations due today and overdue: whom to call, with the phone number, and why."""
+    from exam_app.presentation import urgency_label
+    from exam_app.services.next_examination import next_exam_words
+    from exam_app.services.recall import recall_words
+
+    overdue = sum(e.overdue_in_open_window for e in entries)
+    print(f"Re-examinations due at {moment(now)}: {len(entries)} patients, {overdue} overdue inside an open window")
+    rows = [("NEXT EXAM", "DUE", "RECORD", "NAME", "PHONE", "URGENCY", "RECALL", "BASED ON")]
+    for e in entries:
+        state = e.next_examination
+        words = next_exam_words(state)
+        if e.overdue_in_open_window:
+            words = words.replace("overdue", "OVERDUE", 1) + " (window open)"
+        phone = (e.contact or "").strip().splitlines()[0] if (e.contact or "").strip() else "no contact recorded"
+        rows.append((words, moment(state.due) if state and state.due else "", e.record_number, e.name, phone,
+                     urgency_label(e.urgency), recall_words(e.recall, e.window.ends) or "not called yet",
+                     state.plan.reasons[0] if state and state.plan.reasons else ""))
+    _print_table(rows)
+    return EXIT_OK
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from exam_app.services.handout import issue_handout
+    from exam_app.services.visits import find_visit
+
+    folder = args.out.resolve().parent
+    if not folder.is_dir():  # say so before the sheet is recorded as issued
+        raise InvalidInput(f"--out: the folder {folder} does not exist")
+    with _context(args) as ctx:
+        visit_id = find_visit(ctx, args.record_number, _visit_time(args.visit)) if args.visit else None
+        sheet = issue_handout(ctx, args.record_number, visit_id)
+    try:
+        args.out.write_bytes(sheet.pdf)
+    except OSError as error:
+        raise InvalidInput(f"--out: cannot write {args.out} ({error.strerror})") from None
+    due = f"next examination {moment(sheet.next_due)}" if sheet.next_due else "no next examination planned"
+    print(f"{args.out}: safety-net sheet {sheet.sheet_id} for {sheet.record_number}, {due} "
+          f"(sha256 {sheet.sha256[:12]}…)")
     return EXIT_OK
 
 
@@ -504,6 +568,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "isncsci": _isncsci,
     "referral": _referral,
     "worklist": _worklist,
+    "handout": _handout,
     "db": _db,
     "user": _user,
     "audit": _audit,

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication
 
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
-from exam_app.services.demo import demo_patients, fill_demo_clinic
-from exam_app.services.startup import open_context
+from exam_app.services.demo import demo_clinic_context, demo_patients
+from exam_app.services.recall import mark_recall
 
 SIZES = ((1366, 768), (1920, 1080))
 
@@ -35,10 +35,13 @@ def main(folder: Path) -> int:
     make_application()
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as data:
-        ctx = open_context(data_dir=Path(data))
-        fill_demo_clinic(ctx, 15, seed=1, now=now)
+        ctx = demo_clinic_context(Path(data), username="pt.smith", patients=15, seed=1, now=now)
         patients = demo_patients(15, 1, now.astimezone())
         progression = patients[0][0].record_number  # the demo's progression within the window
+        # The front desk at work: a message left for one patient, another booked (see the Recall column).
+        mark_recall(ctx, progression, "left_message", note="voicemail", now=now)
+        mark_recall(ctx, patients[1][0].record_number, "booked", booked_for=(now + timedelta(hours=6)).replace(
+            minute=0, second=0, microsecond=0), now=now)
         window = MainWindow(ctx)
         window.show()
 
@@ -63,6 +66,24 @@ def main(folder: Path) -> int:
                 window.editor.controller.dirty = False
                 window._visit_closed()
 
+        def home(due_only: bool) -> Callable[[], None]:
+            def show() -> None:
+                window.worklist.due_only.setChecked(due_only)
+                window.show_home()
+            return show
+
+        def recall_dialog() -> None:
+            panel = window.worklist
+            home(True)()
+            panel.table.selectRow(0)
+            panel.recall_selected()
+            dialog = panel.recall_dialog
+            assert dialog is not None
+            settle()
+            dialog.grab().save(str(folder / f"recall_dialog_{window.width()}.png"))
+            dialog.close()
+            home(False)()
+
         def referral_dialog() -> None:
             from exam_app.gui.referral_dialog import ReferralDialog
 
@@ -77,7 +98,8 @@ def main(folder: Path) -> int:
             dialog.close()
 
         screens: list[tuple[str, Callable[[], None]]] = [
-            ("patients", window.show_home),
+            ("patients", home(False)),
+            ("worklist_due", home(True)),
             ("patient", lambda: window.show_patient(progression)),
             ("visit_history", editor_page(0)),
             ("visit_motor_grid", editor_page(1)),
@@ -99,6 +121,7 @@ def main(folder: Path) -> int:
                 window.grab().save(str(target))
                 print(target)
             referral_dialog()
+            recall_dialog()
         close_editor()
         window.close()
         ctx.close()

@@ -44,6 +44,7 @@ KEYS: tuple[Key, ...] = (
     Key("no_red_flags", "Alt+O", VISIT, "\"no\" to every red-flag question not answered yet"),
     Key("first_gap", "Ctrl+J", VISIT, "the first item not recorded yet"),
     Key("sign", "Ctrl+S", VISIT, "sign the visit (or save the amendment being made)"),
+    Key("print_safety_net", "Ctrl+P", VISIT, "print the patient's safety-net sheet of a signed visit"),
     Key("guided", "Ctrl+G", MOTOR, "guided motor examination on or off"),
     Key("light_touch", "Alt+L", SENSORY, "score light touch on the body chart"),
     Key("pin_prick", "Alt+P", SENSORY, "score pin prick on the body chart"),

@@ -1,4 +1,9 @@
-"""The window-period worklist at the top of the home screen; it refreshes itself every minute."""
+"""The window-period worklist at the top of the home screen; it refreshes itself every minute.
+
+Each row says when the patient's next examination is due (overdue inside an open window in red);
+"Due today only" (Alt+D) lists the re-examinations due today and overdue, and Recall (Ctrl+Shift+R)
+marks the call made to the selected patient.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from exam_app.gui.recall_dialog import OVERDUE_RED, RecallDialog
 from exam_app.gui.rich_text import coloured
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
@@ -22,16 +28,19 @@ from exam_app.presentation import (
     urgency_label,
 )
 from exam_app.services.context import AppContext
+from exam_app.services.next_examination import next_exam_words
+from exam_app.services.recall import recall_words
 from exam_app.services.worklist import WorklistEntry, worklist
-from exam_app.wording import moment
+from exam_app.wording import moment, short_moment
 
 ALERT = progression_alert().upper()
 
 
 class WorklistModel(RowsTableModel):
-    TIME_LEFT, PATIENT, RECORD, LAST_EXAM, URGENCY, PATTERN, ALERT_TEXT = range(7)
+    TIME_LEFT, NEXT_EXAM, PATIENT, RECORD, PHONE, LAST_EXAM, URGENCY, PATTERN, RECALL, ALERT_TEXT = range(10)
     HEADERS: ClassVar[tuple[str, ...]] = (
-        "Time left", "Patient", "Record number", "Last examined", "Urgency", "Pattern", "Alert")
+        "Time left", "Next exam", "Patient", "Record number", "Phone", "Last examined", "Urgency", "Pattern",
+        "Recall", "Alert")
 
     def row(self, number: int) -> WorklistEntry:
         return self._rows[number]  # type: ignore[no-any-return]
@@ -43,13 +52,16 @@ class WorklistModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.NEXT_EXAM and entry.overdue_in_open_window:
+                return QColor(OVERDUE_RED)
             if column == self.URGENCY:
                 return QColor(urgency_colour(entry.urgency))
             if column == self.ALERT_TEXT and entry.progression_within_window:
                 return QColor(palette().alert_text)
         if role == Qt.ItemDataRole.BackgroundRole and column == self.ALERT_TEXT and entry.progression_within_window:
             return QColor(palette().alert)
-        if role == Qt.ItemDataRole.FontRole and column in (self.TIME_LEFT, self.URGENCY, self.ALERT_TEXT):
+        if role == Qt.ItemDataRole.FontRole and column in (self.TIME_LEFT, self.NEXT_EXAM, self.URGENCY,
+                                                            self.ALERT_TEXT):
             font = QFont()
             font.setBold(True)
             return font
@@ -58,6 +70,16 @@ class WorklistModel(RowsTableModel):
                     f"{urgency_label(entry.urgency)} while the {progression_alert().lower()} is unresolved.")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ALERT_TEXT and entry.changes:
             return "\n".join(entry.changes)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.NEXT_EXAM and entry.next_examination is not None:
+            state = entry.next_examination
+            when = f"Due {moment(state.due)}" if state.due is not None else "Nothing due"
+            return "\n".join((when + (", overdue inside the open window period" if entry.overdue_in_open_window
+                                       else ""), "Based on:", *state.plan.reasons))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.RECALL and entry.recall is not None:
+            mark = entry.recall
+            return f"Marked by {mark.marked_by}, {moment(mark.marked_at)}" + (f": {mark.note}" if mark.note else "")
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.PHONE and entry.contact:
+            return entry.contact
         return None
 
     @staticmethod
@@ -65,12 +87,20 @@ class WorklistModel(RowsTableModel):
         window = entry.window
         if column == WorklistModel.TIME_LEFT:
             return time_left_text(window)
+        if column == WorklistModel.NEXT_EXAM:
+            words = next_exam_words(entry.next_examination)
+            return words.replace("overdue", "OVERDUE", 1) if entry.overdue_in_open_window else words
         if column == WorklistModel.PATIENT:
             return entry.name
+        if column == WorklistModel.PHONE:
+            contact = (entry.contact or "").strip()
+            return contact.splitlines()[0] if contact else ""
+        if column == WorklistModel.RECALL:
+            return recall_words(entry.recall, entry.window.ends)
         if column == WorklistModel.RECORD:
             return entry.record_number
         if column == WorklistModel.LAST_EXAM:
-            return moment(entry.last_examined_at)
+            return short_moment(entry.last_examined_at)
         if column == WorklistModel.URGENCY:
             return urgency_label(entry.urgency)
         if column == WorklistModel.PATTERN:
@@ -93,9 +123,24 @@ class WorklistPanel(QWidget):
         self.table = row_list_view(self.model, "Window-period worklist", WorklistModel.ALERT_TEXT)
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
         self.table.installEventFilter(self)
+        self.due_only = QCheckBox("&Due today only")
+        self.due_only.setAccessibleName("Show only the re-examinations due today and overdue")
+        self.due_only.toggled.connect(lambda _checked: self.refresh())
+        self.recall_button = QPushButton("Recall… (Ctrl+Shift+R)")
+        self.recall_button.setAccessibleName("Mark the call to the selected patient")
+        self.recall_button.clicked.connect(self.recall_selected)
+        self.recall_button.setEnabled(ctx.may("recall"))
+        if not ctx.may("recall"):
+            self.recall_button.setToolTip(f"{ctx.user.display_name} may not recall patients")
+        QShortcut(QKeySequence("Ctrl+Shift+R"), self, self.recall_selected)
+        self.recall_dialog: RecallDialog | None = None
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.due_only)
+        bar.addWidget(self.recall_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(bar)
         layout.addWidget(self.table)
         self._timer = QTimer(self, interval=self.REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -103,18 +148,40 @@ class WorklistPanel(QWidget):
         self.refresh()
 
     def refresh(self, now: datetime | None = None) -> None:
-        entries = worklist(self.ctx, now)
+        due_only = self.due_only.isChecked()
+        entries = worklist(self.ctx, now, due_only=due_only)
         self.model.set_rows(entries)
         alerts = sum(e.progression_within_window for e in entries)
         alert_text = (f" · {coloured(f'{alerts} with {progression_alert().lower()}', palette().alert, bold=True)}"
                       if alerts else "")
-        self.title.setText(f"<h3>Window-period worklist: {len(entries)} patients{alert_text}</h3>")
+        overdue = sum(e.overdue_in_open_window for e in entries)
+        overdue_text = (f" · <span style='color:{OVERDUE_RED}'><b>{overdue} overdue inside the window</b></span>"
+                        if overdue else "")
+        # The front desk calls from the due list: the phone instead of the clinical pattern there.
+        self.table.setColumnHidden(WorklistModel.PHONE, not due_only)
+        self.table.setColumnHidden(WorklistModel.PATTERN, due_only)
+        if due_only:
+            self.title.setText(f"<h3>Re-examinations due today: {len(entries)} patients{overdue_text}</h3>")
+        else:
+            self.title.setText(f"<h3>Window-period worklist: {len(entries)} patients{alert_text}{overdue_text}</h3>")
         rows = min(len(entries), 8)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + max(rows, 1) * 30 + 4)
 
     def selected(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(rows[0].row()).record_number if rows else None
+
+    def recall_selected(self) -> None:
+        """Open the recall of the selected patient (the first row when none is selected)."""
+        if not self.ctx.may("recall") or self.model.rowCount() == 0:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        self.table.selectRow(row)
+        self.recall_dialog = RecallDialog(self.ctx, self.model.row(row), self)
+        self.recall_dialog.marked.connect(lambda _mark: self.refresh())
+        self.recall_dialog.open()  # window-modal, without blocking the worklist's refresh timer
+        self.recall_dialog.activateWindow()  # the keyboard goes to the dialog at once
 
     def _choose(self, row: int) -> None:
         self.patient_chosen.emit(self.model.row(row).record_number)

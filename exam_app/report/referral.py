@@ -41,6 +41,7 @@ from reportlab.platypus import (
 
 from exam_app.clinical.assess import VisitAssessment
 from exam_app.clinical.doctor import DoctorNote, label
+from exam_app.clinical.next_examination import NextExamination, Timeliness, basis_label, due_state
 from exam_app.clinical.pattern import nerve_labels, pattern_labels
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.vocabulary import vocabulary
@@ -110,6 +111,16 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """The examinations after the referred visit's: the next one planned, and whether the earlier ones
+    came by the time planned after the visit before them."""
+
+    planned: NextExamination  # the plan after the referred visit, in force when the letter is issued
+    earlier: tuple[Timeliness, ...] = ()  # one per earlier visit, oldest first
+    booked_for: datetime | None = None  # an appointment the front desk booked
+
+
+@dataclass(frozen=True)
 class ReferralContent:
     letterhead: Letterhead
     issued_at: datetime  # aware
@@ -127,6 +138,7 @@ class ReferralContent:
     signer: str | None  # who signed the visit
     signed_at: datetime | None
     doctor: DoctorNote | None  # the doctor's impression, investigations and plan, if written
+    follow_up: FollowUp | None = None  # the next examination planned, and earlier ones on time or not
 
 
 def render_referral(content: ReferralContent, options: ReferralOptions = ReferralOptions()) -> bytes:
@@ -235,6 +247,7 @@ class _Letter:
         flow += self.heading()
         flow += self.reason()
         flow += self.window()
+        flow += self.next_examination()
         flow += self.findings()
         flow += self.interpretation()
         flow += self.trend()
@@ -389,6 +402,60 @@ class _Letter:
                          spaceBefore=3))
         return flow
 
+    def next_examination(self) -> list[Flowable]:
+        """The next examination planned (and on what it rests), then whether earlier ones came on time."""
+        follow_up = self.content.follow_up
+        if follow_up is None:
+            return []
+        issued = self.content.issued_at
+        state = due_state(follow_up.planned, issued)
+        if state.due is None:
+            planned = text("nothing due")
+        else:
+            assert state.until is not None
+            when = f"by {self.at(state.due)}"
+            if state.overdue:
+                words = f"— overdue {duration(state.until)} when this letter was issued"
+                planned = bold(when) + " " + coloured(bold(words), ALERT if state.window_open else INK)
+            else:
+                planned = bold(when) + text(f" — in {duration(state.until)} from this letter")
+        rows = [["Planned", planned],
+                ["Based on", coloured(text("; ".join(state.plan.reasons)), MUTED)]]
+        if follow_up.booked_for is not None:
+            rows.append(["Booked", text(self.at(follow_up.booked_for))])
+        table = Table([[para(text(k), "cell_head"), para(v, "cell")] for k, v in rows], colWidths=[110, WIDTH - 110],
+                      hAlign="LEFT")
+        table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+        flow: list[Flowable] = [_section("Next examination"), table]
+        if not follow_up.earlier:
+            return flow
+        due = [t for t in follow_up.earlier if t.due is not None]
+        if not due:
+            flow.append(para(text("No re-examination was due after the earlier visits."), "small", spaceBefore=3))
+            return flow
+        late = sum(t.on_time is False for t in due)
+        header = [para(text(h), "cell_head") for h in ("After the visit of", "Due by", "Based on", "Next examined",
+                                                         "On time")]
+        body = []
+        for item in due:
+            examined = self.at(item.examined_at) if item.examined_at else "not yet"
+            if item.on_time:
+                verdict = text("on time")
+            elif item.on_time is False and item.late_by is not None:
+                verdict = coloured(bold(f"late by {duration(item.late_by)}"), ALERT)
+            else:
+                verdict = text("—")
+            assert item.due is not None
+            body.append([para(text(self.at(item.after_visit)), "cell"), para(text(self.at(item.due)), "cell"),
+                         para(text(basis_label(item.basis)), "cell"), para(text(examined), "cell"),
+                         para(verdict, "cell")])
+        history = Table([header, *body], colWidths=[92, 92, WIDTH - 358, 92, 82], hAlign="LEFT", repeatRows=1)
+        history.setStyle(table_style(grid()))
+        summary = f"{len(due) - late} of {len(due)} on time" if late else f"all {len(due)} on time"
+        flow.append(KeepTogether([para(text(f"Earlier re-examinations: {summary}"), "subsection"), history]))
+        return flow
+
     def findings(self) -> list[Flowable]:
         content = self.content
         context = FindingsContext(
@@ -404,7 +471,8 @@ class _Letter:
             intro += f" Compared with the previous visit of {self.at(content.previous.examined_at)}."
         if self.options.findings == ABNORMAL:
             intro += " Only abnormal findings are listed."
-        flow: list[Flowable] = [_section(title), para(text(intro), "small")]
+        # A new page rather than the heading alone at the foot of one.
+        flow: list[Flowable] = [CondPageBreak(120), _section(title), para(text(intro), "small")]
         if content.visit.incomplete_reason:
             flow.append(para(coloured(bold(text(f"Incomplete examination: {content.visit.incomplete_reason}")),
                                       URGENCY_COLOURS["same_day"]), spaceBefore=3))
@@ -619,6 +687,7 @@ def _age(born: date, on: date) -> int:
 __all__ = [
     "DISCLAIMER",
     "PROGRESSION",
+    "FollowUp",
     "LemsPoint",
     "Letterhead",
     "ReferralContent",

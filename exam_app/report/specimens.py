@@ -1,6 +1,6 @@
-"""Specimen letters built from real clinical objects: visits made by hand and assessed by the
-engine (never a made-up assessment). The tests, the benchmark and the pictures in docs/letters
-use them; a clinic can print one to review the layout.
+"""Specimen letters and safety-net sheets built from real clinical objects: visits made by hand and
+assessed by the engine (never a made-up assessment). The tests, the benchmark and the pictures in
+docs/letters use them; a clinic can print one to review the layout.
 
     python -m exam_app.report.specimens OUT_DIR    # writes one PDF per specimen
 """
@@ -15,10 +15,20 @@ from pathlib import Path
 
 from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.doctor import DoctorNote, Investigation
+from exam_app.clinical.next_examination import (
+    DoctorReview,
+    follow_up_findings,
+    in_force,
+    patient_tier,
+    plan_next_examination,
+    plans_after,
+    timeliness,
+)
 from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import Patient, TensionSign, Visit
 from exam_app.clinical.window import window_length, window_status
 from exam_app.report.referral import (
+    FollowUp,
     LemsPoint,
     Letterhead,
     ReferralContent,
@@ -26,6 +36,7 @@ from exam_app.report.referral import (
     Signatory,
     render_referral,
 )
+from exam_app.report.safety_net import SafetyNetContent, found_for_patient, render_safety_net
 from exam_app.tables import VisitStatus
 
 CLINIC = Letterhead(
@@ -75,6 +86,10 @@ def content_for(
     last = assessments[-1]
     ordered = [a.visit for a in assessments]
     window_now = window_status(last.window.onset, window_length(), issued_at)
+    reviews = [DoctorReview(doctor.next_review, last.examined_at)] if doctor and doctor.next_review else []
+    plans = plans_after(assessments, reviews, zone=ZONE)
+    follow_up = FollowUp(in_force(plans[-1], issued_at),
+                         tuple(timeliness(plans, [a.examined_at for a in assessments])[:-1]))
     signer = "Dr A. Okafor"
     return ReferralContent(
         letterhead=letterhead,
@@ -93,6 +108,7 @@ def content_for(
         signer=signer,
         signed_at=last.visit.examined_at + timedelta(minutes=40),
         doctor=doctor,
+        follow_up=follow_up,
     )
 
 
@@ -196,6 +212,44 @@ def long_history(patient: Patient | None = None) -> ReferralContent:
     return content_for(patient or jane_doe(), visits, issued, doctor=doctor_note(issued - timedelta(hours=1)))
 
 
+def sheet_for(patient: Patient, visits: Sequence[Visit], issued_at: datetime,
+              review: DoctorReview | None = None) -> SafetyNetContent:
+    """The safety-net sheet of the last of `visits`, as the handout service fills it in."""
+    assessments = assess_visits(visits)
+    last = assessments[-1]
+    plan = plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
+                                 last.window, review, None, ZONE)
+    weak, numb, other = found_for_patient(last.visit)
+    return SafetyNetContent(
+        letterhead=CLINIC, patient=patient, examined_at=last.examined_at, examiner="Sam Smith",
+        signer="Sam Smith", issued_at=issued_at, issued_by="Robin Lee", weak=weak, numb=numb, other_changes=other,
+        worse_since=assessments[-2].examined_at if last.worsening.worsened and len(assessments) > 1 else None,
+        red_flags=last.red_flags, incomplete=bool(last.visit.incomplete_reason), plan=in_force(plan, issued_at),
+        window=window_status(last.window.onset, window_length(), issued_at))
+
+
+def sheet_in_window(patient: Patient | None = None) -> SafetyNetContent:
+    """Weak great-toe extension and L5 sensory loss a day after onset: urgent, examined again in 12 hours."""
+    at = datetime(2026, 11, 20, 10, 30, tzinfo=ZONE)
+    visit = _with(normal_visit(at, symptoms=("low_back_pain", "shooting_pain")),
+                  motor={"great_toe_extension": {"left": "3"}, "ankle_dorsiflexion": {"left": "4"}},
+                  sensory={"L5": {"left": "1"}}, weakness_onset=at - timedelta(hours=26))
+    return sheet_for(patient or jane_doe(), [visit], at + timedelta(minutes=25))
+
+
+def sheet_after_progression(patient: Patient | None = None) -> SafetyNetContent:
+    """The progression within the window of the letter specimen: same day, examined again at once."""
+    letter = progression(patient, doctor=False)
+    visits = [v for v in (letter.previous, letter.visit) if v is not None]
+    return sheet_for(letter.patient, visits, letter.visit.examined_at + timedelta(minutes=20))
+
+
+SHEETS = {
+    "safety_net_in_window": sheet_in_window,
+    "safety_net_after_progression": sheet_after_progression,
+}
+
+
 SPECIMENS = {
     "normal": normal,
     "l5_radiculopathy": l5_radiculopathy,
@@ -224,6 +278,10 @@ def main(argv: Sequence[str]) -> int:
     for name, pdf in extra.items():
         path = out / f"{name}.pdf"
         path.write_bytes(pdf)
+        print(path)
+    for name, sheet in SHEETS.items():
+        path = out / f"{name}.pdf"
+        path.write_bytes(render_safety_net(sheet()))
         print(path)
     return 0
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from exam_app.clinical.doctor import DoctorNote, plans_surgery, surgery_unsupported
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.services.patients import EditConflict
+from exam_app.services.worklist import refresh_patient
 from exam_app.store import models
 from exam_app.store.records import set_doctor_note_fields, visit_from_row
 from exam_app.store.repository import audit, stored_doctor_note
@@ -100,6 +101,8 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
                 row.signed_by_id = ctx.user.id
                 row.signed_at = datetime.now(UTC)
             session.flush()
+            if sign:  # its next review may change when the patient's next examination is due
+                refresh_patient(session, visit.patient_id, ctx.window_days)
             audit(session, ctx.user.id, "doctor_note_signed" if sign else "doctor_note_saved", "visit", visit_id,
                   {"plans": list(note.plans), "surgical_consent": note.surgical_consent})
             return row.version

@@ -22,6 +22,7 @@ from exam_app.report.referral import (
     render_referral,
 )
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
+from exam_app.services.next_examination import follow_up_of
 from exam_app.store import models
 from exam_app.store.audit_trail import visit_altered
 from exam_app.store.records import patient_from_row, visit_from_row
@@ -124,6 +125,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
         signatory = _signatory(session, chosen, stored_note[0] if stored_note else None, signed_by)
         audit(session, ctx.user.id, "record_viewed", "patient", patient.record_number,
               {"what": "referral letter", "visit": chosen.id}, patient=patient.record_number)
+        follow_up = follow_up_of(session, upto, assessments, issued_at)
         return ReferralContent(
             letterhead=letterhead(ctx),
             issued_at=issued_at,
@@ -141,6 +143,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             signer=display_name(session, chosen.signed_by_id),
             signed_at=chosen.signed_at,
             doctor=doctor,
+            follow_up=follow_up,
         )
 
 
@@ -199,6 +202,8 @@ def _summary(content: ReferralContent) -> dict[str, Any]:
         "nerve": a.nerve,
         "lems": {"left": a.lems.left, "right": a.lems.right, "total": a.lems.total},
         "window_ends": a.window.ends.isoformat() if a.window.ends else None,
+        "next_examination_due": (content.follow_up.planned.due.isoformat()
+                                 if content.follow_up and content.follow_up.planned.due else None),
     }
 
 

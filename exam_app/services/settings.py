@@ -4,11 +4,18 @@ lock. Every change is audited (before and after); a new window length recomputes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import select
+
+from exam_app.clinical.next_examination import check_intervals
 from exam_app.report.referral import Letterhead
 from exam_app.services.context import AppContext, InvalidInput
+from exam_app.services.next_examination import INTERVALS_SETTING
 from exam_app.services.referral import letterhead, set_letterhead
-from exam_app.services.worklist import refresh_missing_statuses
+from exam_app.services.worklist import refresh_missing_statuses, refresh_patient
+from exam_app.store import models
 from exam_app.tables import roles, rules
 
 IDLE_LOCK_SETTING = "idle_lock_minutes"
@@ -56,3 +63,21 @@ def save_settings(ctx: AppContext, settings: ClinicSettings) -> None:
     if settings.window_days != current.window_days:
         ctx.set_setting(WINDOW_SETTING, settings.window_days)
         refresh_missing_statuses(ctx.db)  # every patient's window, from the new length
+
+
+def set_examination_intervals(ctx: AppContext, hours: dict[str, Any], now: datetime | None = None) -> dict[str, int]:
+    """Change the clinic's hours between examinations (administrators); the plans of open windows are
+    recomputed."""
+    ctx.require("settings")
+    try:
+        checked = check_intervals(hours)
+    except ValueError as error:
+        raise InvalidInput(f"next examination hours: {error}") from None
+    ctx.set_setting(INTERVALS_SETTING, checked)
+    moment = now or datetime.now().astimezone()
+    with ctx.db.session() as session:
+        open_windows = session.scalars(select(models.PatientStatus.patient_id)
+                                       .where(models.PatientStatus.window_ends >= moment)).all()
+        for patient_id in open_windows:
+            refresh_patient(session, patient_id, ctx.window_days)
+    return checked

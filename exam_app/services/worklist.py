@@ -1,6 +1,7 @@
 """The window-period worklist: patients whose window is open, who worsened in the last 14 days, or
-whose last visit was an emergency or same-day one in that time. Emergency and same-day patients come
-first, then the least time left in the window.
+whose last visit was an emergency or same-day one in that time, or whose next examination is due
+today or overdue. Emergency and same-day patients come first, then the least time left in the window.
+With `due_only`, the re-examinations due today and overdue, the overdue inside an open window first.
 
 Each patient's latest engine answer is kept in `patient_status`, recomputed from the signed visits
 whenever they change, so the worklist is one indexed query however large the clinic.
@@ -15,14 +16,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.next_examination import DueState, end_of_day, listed_as_due, next_examination_tables
 from exam_app.clinical.urgency import EMERGENCY, SAME_DAY, patient_urgency, worklist_priority
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext, clinic_window_days
+from exam_app.services.next_examination import fill_missing_plans, state_of, store_plan
+from exam_app.services.recall import RecallState, recall_state
 from exam_app.store import models
 from exam_app.store.database import Database
 from exam_app.store.records import visit_from_row
 from exam_app.store.repository import signed_visits
-from exam_app.tables import SIGNED_STATUSES
+from exam_app.tables import SIGNED_STATUSES, rules
 
 RECENT_WORSENING = timedelta(days=14)
 
@@ -42,6 +46,13 @@ class WorklistEntry:
     last_worsened_at: datetime | None
     progression_within_window: bool  # the headline alert
     changes: tuple[str, ...]  # the findings that worsened, for the alert
+    contact: str | None = None  # the patient's phone and address, for the recall
+    next_examination: DueState | None = None  # when the next examination is due, seen from now
+    recall: RecallState | None = None  # the latest recall mark since the last visit
+
+    @property
+    def overdue_in_open_window(self) -> bool:
+        return self.next_examination is not None and self.next_examination.overdue_in_open_window
 
 
 def refresh_status(session: Session, patient: models.Patient, window_days: int) -> None:
@@ -75,6 +86,7 @@ def refresh_status(session: Session, patient: models.Patient, window_days: int) 
     row.worsening_findings = {
         "changes": [c.finding for c in latest_worsening.worsening.changes] if latest_worsening else []}
     row.window_days = window_days
+    store_plan(session, row, signed, assessments)
 
 
 def refresh_patient(session: Session, patient_id: int, window_days: int) -> None:
@@ -95,19 +107,32 @@ def refresh_missing_statuses(db: Database) -> int:
         stale = session.scalars(signed.except_(current)).all()
         for patient_id in stale:
             refresh_patient(session, patient_id, days)
-        return len(stale)
+    return len(stale) + fill_missing_plans(db, refresh_patient)
 
 
-def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500) -> list[WorklistEntry]:
+def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
+             due_only: bool = False) -> list[WorklistEntry]:
     """Patients to act on: emergency and same-day first, then open windows by the least time left,
-    then closed windows by the most recent worsening.
+    then closed windows by the most recent worsening. `due_only`: the next examinations due today
+    and overdue, the overdue inside an open window first, then by the time due.
 
-    Three range scans on indexed columns (window end; last worsening; urgency and last examination)
-    rather than one OR, which would read every patient.
+    Range scans on indexed columns (window end; last worsening; urgency and last examination; next
+    examination due; doctor's review due) rather than one OR, which would read every patient.
     """
     moment = now or datetime.now().astimezone()
     status, patient = models.PatientStatus, models.Patient
-    columns = (status, patient.record_number, patient.family_name, patient.given_name)
+    columns = (status, patient.record_number, patient.family_name, patient.given_name, patient.contact)
+    end_of_today = end_of_day(moment)
+    overdue_since = moment - timedelta(days=max(next_examination_tables()["overdue_listed_days"],
+                                                rules().window_days.max))
+    due_exams = (
+        select(*columns).join(patient, patient.id == status.patient_id)
+        .where(status.next_exam_due < end_of_today, status.next_exam_due >= overdue_since)
+        .order_by(status.next_exam_due).limit(limit))
+    due_reviews = (  # the doctor's review that takes over once a window closes
+        select(*columns).join(patient, patient.id == status.patient_id)
+        .where(status.review_due < end_of_today, status.review_due >= overdue_since)
+        .order_by(status.review_due).limit(limit))
     open_windows = (
         select(*columns).join(patient, patient.id == status.patient_id)
         .where(status.window_ends >= moment)
@@ -123,12 +148,27 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500) -> 
         .order_by(status.last_examined_at.desc()).limit(limit))
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
-        found = {row.patient_id: (row, rn, family, given)
-                 for query in (recently_urgent, recently_worse, open_windows)
-                 for row, rn, family, given in session.execute(query).all()}
-    entries = [_entry(row, rn, family, given, days, moment) for row, rn, family, given in found.values()]
-    entries.sort(key=_order)
+        listed = {row.patient_id: (row, rn, family, given, contact)
+                  for query in ((recently_urgent, recently_worse, open_windows) if not due_only else ())
+                  for row, rn, family, given, contact in session.execute(query).all()}
+        due = {row.patient_id: (row, rn, family, given, contact)
+               for query in (due_exams, due_reviews)
+               for row, rn, family, given, contact in session.execute(query).all()}
+    entries = [_entry(row, rn, family, given, days, moment, contact)
+               for row, rn, family, given, contact in listed.values()]
+    # A lapsed window rule or a review overdue too long is in the scans' range but not due: read each.
+    entries += [entry for patient_id, (row, rn, family, given, contact) in due.items() if patient_id not in listed
+                for entry in [_entry(row, rn, family, given, days, moment, contact)]
+                if entry.next_examination is not None and listed_as_due(entry.next_examination, moment)]
+    entries.sort(key=_due_order if due_only else _order)
     return entries[:limit]
+
+
+def _due_order(entry: WorklistEntry) -> tuple[int, float, str]:
+    """Overdue inside an open window first; then by the time due, the most overdue first."""
+    state = entry.next_examination
+    assert state is not None and state.due is not None
+    return (0 if state.overdue_in_open_window else 1), state.due.timestamp(), entry.name
 
 
 def _order(entry: WorklistEntry) -> tuple[int, int, float]:
@@ -142,7 +182,7 @@ def _order(entry: WorklistEntry) -> tuple[int, int, float]:
 
 
 def _entry(row: models.PatientStatus, record_number: str, family: str | None, given: str | None,
-           window_days: int, now: datetime) -> WorklistEntry:
+           window_days: int, now: datetime, contact: str | None = None) -> WorklistEntry:
     assert row.last_examined_at is not None
     window = window_status(row.onset, row.window_days or window_days, now)
     return WorklistEntry(
@@ -159,4 +199,7 @@ def _entry(row: models.PatientStatus, record_number: str, family: str | None, gi
         last_worsened_at=row.last_worsened_at,
         progression_within_window=row.progression_within_window,
         changes=tuple(row.worsening_findings.get("changes", ())),
+        contact=contact,
+        next_examination=state_of(row, now),
+        recall=recall_state(row.recall),
     )

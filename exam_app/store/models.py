@@ -313,3 +313,43 @@ class PatientStatus(Base):
     rules_version: Mapped[int] = mapped_column(Integer, default=1)
     window_days: Mapped[int] = mapped_column(Integer, default=3)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    # The next examination (exam_app/clinical/next_examination.py): its time indexed, so the patients
+    # due today are a range scan. A NULL basis was never computed (a row from before the column).
+    next_exam_due: Mapped[datetime | None] = mapped_column(index=True)
+    next_exam_basis: Mapped[str | None] = mapped_column(String(32))
+    next_exam: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the plan and what it rests on
+    # The doctor's review that takes over once the window closes and the window rule lapses.
+    review_due: Mapped[datetime | None] = mapped_column(index=True)
+    recall: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the latest recall mark since the last visit
+
+
+class RecallMark(Base):
+    """The front desk recalling a patient for the examination due after their last signed visit:
+    called, left a message, or booked for a time. Marks are added, never changed."""
+
+    __tablename__ = "recall_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    # The last signed visit when the mark was made: a later visit leaves the mark behind.
+    after_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    due_at: Mapped[datetime | None] = mapped_column()  # the examination due that the call was about
+    outcome: Mapped[str] = mapped_column(String(16))  # an id of resources/next_examination.json recall_outcomes
+    booked_for: Mapped[datetime | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class SafetyNetSheet(Base):
+    """A safety-net sheet as handed to the patient: the exact PDF and its hash, who issued it and when."""
+
+    __tablename__ = "safety_net_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # what it said: the next examination, the window
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,7 +12,7 @@ import pytest
 from exam_app.cli import build_parser, main
 from tests.records import example, write
 
-COMMANDS = ["demo", "import", "export", "assess", "isncsci", "referral", "worklist", "db", "user", "audit"]
+COMMANDS = ["demo", "import", "export", "assess", "isncsci", "referral", "worklist", "handout", "db", "user", "audit"]
 
 
 def test_help_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:

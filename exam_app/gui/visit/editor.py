@@ -3,8 +3,8 @@ then the doctor's note.
 
 Keyboard: Ctrl+1 … Ctrl+6 go to a page, Ctrl+R fills what is not recorded on the page with
 normal findings (on the history page: "no" to the remaining red-flag questions), Ctrl+J goes to the
-first item not recorded yet, Ctrl+S signs, Escape goes back to the patient (the draft is saved; a
-draft with nothing recorded is not kept).
+first item not recorded yet, Ctrl+S signs, Ctrl+P prints the patient's safety-net sheet of a signed
+visit, Escape goes back to the patient (the draft is saved; a draft with nothing recorded is not kept).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from exam_app.clinical.completeness import MissingItem, Part
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.keys import caption, shortcut
+from exam_app.gui.safety_net_print import SafetyNetPrinting
 from exam_app.gui.visit.controller import AMENDING, VisitController
 from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.history_page import HistoryPage
@@ -93,6 +94,14 @@ class VisitEditor(QWidget):
         self.amend_button.clicked.connect(self.begin_amendment)
         self.cancel_amend_button = QPushButton("Cancel amendment")
         self.cancel_amend_button.clicked.connect(self.cancel_amendment)
+        self.safety_net_button = QPushButton("Safety-net sheet… (Ctrl+P)")
+        self.safety_net_button.setAccessibleName("Print the patient's safety-net sheet")
+        self.safety_net_button.clicked.connect(self.print_safety_net)
+        self.safety_net = SafetyNetPrinting(controller.ctx, self)
+        self.safety_net.started.connect(lambda: self.save_state.setText("Preparing the safety-net sheet…"))
+        self.safety_net.printed.connect(lambda _sheet: self.save_state.setText(
+            "Safety-net sheet printed (stored as issued)"))
+        self.safety_net.failed.connect(self._safety_net_failed)
         self._original = controller.visit
         self.alert = EmergencyAlert()
         self.history = HistoryPage(controller)
@@ -112,6 +121,7 @@ class VisitEditor(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.save_state)
+        top.addWidget(self.safety_net_button)
         top.addWidget(self.amend_button)
         top.addWidget(self.cancel_amend_button)
         layout = QVBoxLayout(self)
@@ -134,6 +144,7 @@ class VisitEditor(QWidget):
         shortcut("no_red_flags", self, controller.answer_remaining_red_flags_no)
         shortcut("sign", self, self.sign)
         shortcut("first_gap", self, self.go_to_first_gap)
+        shortcut("print_safety_net", self, self.print_safety_net)
         shortcut("back", self, self.close_visit)
 
         controller.saved.connect(self._saved)
@@ -173,6 +184,7 @@ class VisitEditor(QWidget):
             state += f" · incomplete: {c.visit.incomplete_reason}"
         self.amend_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("amend_visit"))
         self.cancel_amend_button.setVisible(c.amending)
+        self.safety_net_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("handout"))
         born = f"born {c.birth_date:%d %b %Y}" if c.birth_date else "birth date unknown"
         # Who is being examined is on screen before anything is recorded.
         self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {born} · "
@@ -190,6 +202,20 @@ class VisitEditor(QWidget):
     def _save_failed(self, message: str) -> None:
         self.save_state.setText("Not saved")
         QMessageBox.warning(self, "The draft could not be saved", message)
+
+    # ------------------------------------------------------------------ the patient's safety-net sheet
+
+    def print_safety_net(self) -> None:
+        """The sheet is printed from what was signed: not from a draft or a correction not yet saved."""
+        c = self.controller
+        if c.status not in ("signed", "amended") or c.amending:
+            self.save_state.setText("Sign the visit first: the safety-net sheet is printed from a signed visit")
+            return
+        self.safety_net.print_sheet(c.record_number, c.visit_id)
+
+    def _safety_net_failed(self, message: str) -> None:
+        self.save_state.setText("Safety-net sheet not printed")
+        QMessageBox.warning(self, "Safety-net sheet", message)
 
     # ------------------------------------------------------------------ amendments
 
