@@ -124,10 +124,15 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
         description="Patients whose window period is open or who worsened in the last 14 days, the least "
                     "time left first, with the headline alert where there was progression within the window.")
 
-    db = commands.add_parser("db", help="database schema: upgrade or check",
-                             description="upgrade: bring the schema to the newest version (a SQLite file "
-                                         "is backed up first). check: say whether it is up to date.")
+    db = commands.add_parser(
+        "db", help="database schema and integrity: upgrade or check",
+        description="upgrade: bring the schema to the newest version (a SQLite file is backed up first). "
+                    "check: read every page (SQLite quick_check, or integrity_check with --thorough), check that "
+                    "every row refers to rows that exist (SQLite), that the schema is the newest and matches the "
+                    "app, and that every table reads; exit code 1 when anything is wrong.")
     db.add_argument("action", choices=["upgrade", "check"])
+    db.add_argument("--thorough", action="store_true",
+                    help="check: SQLite's full integrity_check (slower) instead of quick_check")
     return parser
 
 
@@ -288,21 +293,25 @@ def _visit_time(text: str) -> datetime:
 
 def _db(args: argparse.Namespace) -> int:
     from exam_app.store import migrate
-    from exam_app.store.database import database_url, open_database
+    from exam_app.store.database import MissingDatabase, database_url, open_database
+    from exam_app.store.integrity import check_database
 
-    db = open_database(database_url(args.data_dir, args.database))
+    checking = args.action == "check"
     try:
-        if args.action == "check":
-            status = migrate.schema_status(db)
-            if status.up_to_date:
-                print(f"{db.url}: schema up to date ({status.head})")
-                return EXIT_OK
-            print(f"{db.url}: schema {status.current or 'empty'}, newest is {status.head}: run `exam-app db upgrade`")
-            return EXIT_FAILED
+        db = open_database(database_url(args.data_dir, args.database), create=not checking)
+    except MissingDatabase as missing:
+        print(f"{missing}: run `exam-app db upgrade` (or start the app) to create a new clinic")
+        return EXIT_FAILED
+    try:
+        if checking:
+            checks = check_database(db, thorough=args.thorough)
+            for check in checks:
+                print(f"{db.where}: {check.name}: {'ok' if check.ok else 'PROBLEM'}: {check.detail}")
+            return EXIT_OK if all(check.ok for check in checks) else EXIT_FAILED
         backup = migrate.upgrade(db)
         if backup is not None:
             print(f"backed up the database to {backup}")
-        print(f"{db.url}: schema at {migrate.schema_status(db).head}")
+        print(f"{db.where}: schema at {migrate.schema_status(db).head}")
         return EXIT_OK
     finally:
         db.dispose()
