@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exam_app.clinical.vocabulary import rule_tables
@@ -73,6 +75,10 @@ class AppContext:
     db: Database
     user: ActingUser
     backup_made: Path | None = None
+    # When another workstation holds the database longer than a write waits: how many more times a
+    # use case waits (the command line) and whom to tell each time; the screens retry by themselves.
+    busy_retries: int = 0
+    on_busy: Callable[[str], None] | None = None
 
     def setting(self, key: str, default: Any = None) -> Any:
         with self.db.session() as session:
@@ -81,7 +87,7 @@ class AppContext:
 
     def set_setting(self, key: str, value: Any) -> None:
         self.require("settings")
-        with self.db.session() as session:
+        with self.db.session(write=True) as session:
             row = session.get(models.ClinicSetting, key)
             if row is None:
                 session.add(models.ClinicSetting(key=key, value={"value": value}))
@@ -115,14 +121,18 @@ class AppContext:
         return int(self.setting("window_days", default))
 
 
-def open_context(data_dir: Path | None = None, url: str | None = None, username: str | None = None) -> AppContext:
+def open_context(data_dir: Path | None = None, url: str | None = None, username: str | None = None,
+                 lock_wait: float | None = None) -> AppContext:
     """Open the database, upgrade its schema (backing up a SQLite file first) and find the user.
 
-    Raises DatabaseError (and NewerDatabaseError) with a message for the user.
+    Raises DatabaseError (and NewerDatabaseError) with a message for the user. `lock_wait`: seconds a
+    write waits for another workstation's before it is reported busy.
     """
-    db = open_database(database_url(data_dir, url))
+    from exam_app.services.backups import folder_before_upgrade  # the backups need the context
+
+    db = open_database(database_url(data_dir, url), lock_wait)
     try:
-        backup = migrate.upgrade(db)
+        backup = migrate.upgrade(db, folder_before_upgrade(db))
         user = _acting_user(db, username)
     except BaseException:
         db.dispose()
@@ -136,19 +146,22 @@ def open_context(data_dir: Path | None = None, url: str | None = None, username:
 
 def _acting_user(db: Database, username: str | None) -> ActingUser:
     with db.session() as session:
-        if username is not None:
-            row = session.scalar(select(models.User).where(models.User.username == username))
-            if row is None or not row.active:
-                raise InvalidInput(f"--user: no active account named {username!r}")
-        else:
-            row = session.scalar(select(models.User).where(models.User.username == SYSTEM_USER))
-            if row is None:
-                row = models.User(
-                    username=SYSTEM_USER,
-                    display_name=f"command line ({getpass.getuser()})",
-                    role="system",
-                    active=True,
-                )
-                session.add(row)
-                session.flush()
+        name = username if username is not None else SYSTEM_USER
+        row = session.scalar(select(models.User).where(models.User.username == name))
+        if username is not None and (row is None or not row.active):
+            raise InvalidInput(f"--user: no active account named {username!r}")
+        if row is not None:
+            return ActingUser(row.id, row.username, row.display_name, row.role)
+    try:
+        return _add_system_user(db)
+    except IntegrityError:  # another workstation made the command-line account at the same moment
+        return _acting_user(db, username)
+
+
+def _add_system_user(db: Database) -> ActingUser:
+    with db.session(write=True) as session:
+        row = models.User(username=SYSTEM_USER, display_name=f"command line ({getpass.getuser()})",
+                          role="system", active=True)
+        session.add(row)
+        session.flush()
         return ActingUser(row.id, row.username, row.display_name, row.role)

@@ -305,7 +305,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
         ctx.set_setting("letterhead", DEMO_LETTERHEAD)
     moment = (now or datetime.now(UTC)).astimezone()
     patients = visits = 0
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         examiner = session.scalar(select(models.User).where(models.User.username == _PT))
         stored = set(session.scalars(select(models.Patient.record_number)))
         for patient, patient_visits in demo_patients(count, seed, moment):
@@ -331,7 +331,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
 
 def _add_demo_users(ctx: AppContext) -> int:
     added = 0
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         existing = set(session.scalars(select(models.User.username)))
         for username, name, role in DEMO_USERS:
             if username not in existing:

@@ -10,7 +10,9 @@ from typing import Any
 
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import RecordError, read_exam_record, visit_document
+from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, require_patient
+from exam_app.services.patients import flush_new_patient
 from exam_app.services.visits import check_visit
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
@@ -21,7 +23,13 @@ from exam_app.store.records import (
     set_visit_fields,
     visit_from_row,
 )
-from exam_app.store.repository import audit, patient_by_record_number, signed_visits
+from exam_app.store.repository import (
+    audit,
+    lock_patient,
+    patient_by_record_number,
+    signed_visits,
+    stored_visits_now,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ def _line_and_column(data: bytes, offset: int) -> str:
     return f"line {line} column {offset - line_start + 1}"
 
 
+@retried_on_conflict
 def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportResult:
     """Store the record's patient (if new) and the visits not stored yet, as signed visits.
 
@@ -66,16 +75,18 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
     """
     ctx.require("import")
     now = datetime.now(UTC)
-    with ctx.db.session() as session:
-        patient = patient_by_record_number(session, record.patient.record_number, with_visits=True)
+    with ctx.db.session(write=True) as session:
+        patient = patient_by_record_number(session, record.patient.record_number)
         created = patient is None
         if patient is None:
             patient = models.Patient()
             set_patient_fields(patient, record.patient)
             session.add(patient)
+            flush_new_patient(session, record.patient.record_number)
         else:
             _check_same_patient(patient_from_row(patient), record.patient, source)
-        stored = {v.examined_at: v for v in patient.visits}
+            lock_patient(session, patient.id)  # another import of the same patient waits for this one
+        stored = {v.examined_at: v for v in stored_visits_now(session, patient.id)}
         added = already = 0
         for index, visit in enumerate(record.visits):
             try:
@@ -91,9 +102,11 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str) -> ImportRes
                     f"{source}: visits[{index}].examined_at: a different visit of "
                     f"{record.patient.record_number} is already stored at {visit.examined_at.isoformat()}"
                 )
-            row = models.Visit(status="signed", created_by_id=ctx.user.id, signed_by_id=ctx.user.id, signed_at=now)
+            row = models.Visit(patient_id=patient.id, status="signed", created_by_id=ctx.user.id,
+                               signed_by_id=ctx.user.id, signed_at=now)
             set_visit_fields(row, visit)
-            patient.visits.append(row)
+            session.add(row)
+            stored[visit.examined_at] = row
             added += 1
         session.flush()
         if added:

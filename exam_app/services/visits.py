@@ -17,6 +17,7 @@ from exam_app.clinical.completeness import has_findings, missing_items, unanswer
 from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
+from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.services.patients import EditConflict
 from exam_app.services.worklist import refresh_status
@@ -108,11 +109,12 @@ def _check_no_less_complete(before: Visit, after: Visit, born: date | None) -> N
                                "record it, or give the reason it is incomplete")
 
 
+@retried_on_conflict
 def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
     """A new draft visit for the patient, examined now by the acting user."""
     ctx.require("record_visit")
     moment = (examined_at or _now()).replace(microsecond=0)
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         patient = require_patient(session, record_number)
         clash = session.scalar(select(models.Visit.id).where(
             models.Visit.patient_id == patient.id, models.Visit.examined_at == moment))
@@ -133,11 +135,12 @@ def open_visit(ctx: AppContext, visit_id: int) -> OpenVisit:
         return _open(_visit_row(session, visit_id))
 
 
+@retried_on_conflict
 def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Store the draft's findings as they are now; returns the new version."""
     ctx.require("record_visit")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             _check_editable(row, version)
             set_visit_fields(row, visit)
@@ -160,6 +163,7 @@ def _conflict(visit_id: int) -> str:
             "saved over it. Reopen the visit to see both.")
 
 
+@retried_on_conflict
 def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Save and sign: the visit becomes read-only. Returns the new version.
 
@@ -168,7 +172,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
     """
     ctx.require("record_visit")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             _check_editable(row, version)
             check_signable(visit, row.patient.birth_date)
@@ -186,13 +190,14 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
         raise EditConflict(_conflict(visit_id)) from None
 
 
+@retried_on_conflict
 def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reason: str) -> int:
     """Correct a signed visit, keeping the original, who, when and why."""
     ctx.require("amend_visit")
     if not reason.strip():
         raise InvalidInput("reason: say why the signed visit is corrected")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             if row.status == "draft":
                 raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
@@ -214,9 +219,10 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
         raise EditConflict(_conflict(visit_id)) from None
 
 
+@retried_on_conflict
 def discard_draft(ctx: AppContext, visit_id: int) -> None:
     ctx.require("record_visit")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _visit_row(session, visit_id)
         if row.status != "draft":
             raise ServiceError(f"visit {visit_id} is {row.status}: a signed visit is never deleted")
@@ -226,9 +232,10 @@ def discard_draft(ctx: AppContext, visit_id: int) -> None:
         session.delete(row)
 
 
+@retried_on_conflict
 def close_draft(ctx: AppContext, visit_id: int) -> bool:
     """The examiner leaves a draft: one with nothing recorded is not kept. True if it was removed."""
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = session.get(models.Visit, visit_id)
         if row is None or row.status != "draft" or has_findings(visit_from_row(row)):
             return False
@@ -239,6 +246,7 @@ def close_draft(ctx: AppContext, visit_id: int) -> bool:
         return True
 
 
+@retried_on_conflict
 def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
     """The acting user's unsigned drafts, newest first: what a crash may have left behind."""
     with ctx.db.session() as session:

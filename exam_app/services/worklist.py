@@ -20,7 +20,7 @@ from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext
 from exam_app.store import models
 from exam_app.store.records import visit_from_row
-from exam_app.store.repository import signed_visits
+from exam_app.store.repository import lock_patient, signed_visits_now
 
 RECENT_WORSENING = timedelta(days=14)
 
@@ -43,9 +43,15 @@ class WorklistEntry:
 
 
 def refresh_status(session: Session, patient: models.Patient, window_days: int) -> None:
-    """Recompute the patient's status row from their signed visits (in the caller's transaction)."""
-    signed = signed_visits(patient)
-    row = session.get(models.PatientStatus, patient.id)
+    """Recompute the patient's status row from their signed visits (in the caller's transaction).
+
+    The patient is locked first and the visits read again, so that two workstations signing visits of
+    the same patient at once take turns and the second computes from both visits.
+    """
+    lock_patient(session, patient.id)
+    signed = signed_visits_now(session, patient.id)
+    row = session.scalar(select(models.PatientStatus).where(models.PatientStatus.patient_id == patient.id)
+                         .execution_options(populate_existing=True))
     if not signed:
         if row is not None:
             session.delete(row)
@@ -87,10 +93,14 @@ def refresh_missing_statuses(ctx: AppContext) -> int:
     """Fill the status of patients with signed visits but no status row, or one made with another
     window length (after an upgrade or a change of the clinic's setting). Returns how many."""
     days = ctx.window_days
-    with ctx.db.session() as session:
-        signed = select(models.Visit.patient_id).where(models.Visit.status != "draft").distinct()
-        current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
-        stale = session.scalars(signed.except_(current)).all()
+    signed = select(models.Visit.patient_id).where(models.Visit.status != "draft").distinct()
+    current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
+    with ctx.db.session() as session:  # usually nothing to do: no need to wait for the write lock
+        if not session.scalars(signed.except_(current).limit(1)).first():
+            return 0
+    with ctx.db.session(write=True) as session:
+        # In order of id, so two workstations starting at once lock the patients in the same order.
+        stale = sorted(session.scalars(signed.except_(current)).all())
         for patient_id in stale:
             refresh_patient(session, patient_id, days)
         return len(stale)

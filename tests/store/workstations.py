@@ -1,0 +1,118 @@
+"""Workstations in separate processes for the concurrency tests.
+
+Each workstation is a real process with its own connection pool, started once; the test hands it
+one action a round, every workstation waits at the same barrier, then all act at once and report
+what happened: done, refused with a message for the user, or crashed with a traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from exam_app.clinical.record import Patient
+from exam_app.services.context import AppContext, ServiceError, open_context
+from exam_app.store.database import DatabaseError
+
+DONE, REFUSED, CRASHED = "done", "refused", "crashed"
+
+
+def _sign(ctx: AppContext, visit_id: int) -> Any:
+    from exam_app.services.visits import open_visit, sign_visit
+
+    opened = open_visit(ctx, visit_id)
+    return sign_visit(ctx, visit_id, opened.visit, opened.version)
+
+
+def _amend(ctx: AppContext, visit_id: int, item: str, side: str, grade: str) -> Any:
+    from exam_app.services.visits import amend_visit, open_visit
+
+    opened = open_visit(ctx, visit_id)
+    motor = {k: dict(v) for k, v in opened.visit.motor.items()}
+    motor.setdefault(item, {})[side] = grade
+    return amend_visit(ctx, visit_id, replace(opened.visit, motor=motor), opened.version, "graded again")
+
+
+def _register(ctx: AppContext, record_number: str, family: str) -> Any:
+    from exam_app.services.patients import register_patient
+
+    return register_patient(ctx, Patient(record_number, family, "Sam", date(1970, 1, 1))).record_number
+
+
+def _import(ctx: AppContext, path: str) -> Any:
+    from exam_app.services.records import import_file
+
+    result = import_file(ctx, Path(path))
+    return (result.visits_added, result.visits_already_stored)
+
+
+def _backup(ctx: AppContext, path: str) -> Any:
+    from exam_app.services.backups import backup_to
+
+    return str(backup_to(ctx, Path(path)).path)
+
+
+ACTIONS: dict[str, Callable[..., Any]] = {
+    "sign": _sign, "amend": _amend, "register": _register, "import": _import, "backup": _backup}
+
+
+def workstation(url: str, tasks: Any, results: Any, barrier: Any) -> None:
+    """The loop of one workstation process: open the database once, then one action a round."""
+    ctx = open_context(url=url)
+    try:
+        while True:
+            task = tasks.get()
+            if task is None:
+                return
+            kind, arguments = task
+            barrier.wait(timeout=120)
+            try:
+                results.put((DONE, ACTIONS[kind](ctx, *arguments)))
+            except (ServiceError, DatabaseError) as error:
+                results.put((REFUSED, f"{type(error).__name__}: {error}"))
+            except Exception:
+                results.put((CRASHED, traceback.format_exc()))
+    finally:
+        ctx.close()
+
+
+@dataclass
+class Workstations:
+    """Several workstation processes on one database; `round` runs one action on each at once."""
+
+    tasks: list[Any]
+    results: list[Any]
+    processes: list[Any]
+
+    def round(self, *actions: tuple[str, tuple[Any, ...]]) -> list[tuple[str, Any]]:
+        assert len(actions) == len(self.processes)
+        for queue, action in zip(self.tasks, actions, strict=True):
+            queue.put(action)
+        return [queue.get(timeout=300) for queue in self.results]
+
+
+@contextmanager
+def workstations(url: str, count: int = 2) -> Iterator[Workstations]:
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(count)
+    tasks = [spawn.Queue() for _ in range(count)]
+    results = [spawn.Queue() for _ in range(count)]
+    processes = [spawn.Process(target=workstation, args=(url, tasks[i], results[i], barrier), daemon=True)
+                 for i in range(count)]
+    for process in processes:
+        process.start()
+    try:
+        yield Workstations(tasks, results, processes)
+    finally:
+        for queue in tasks:
+            queue.put(None)
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
