@@ -8,15 +8,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from exam_app import __version__
+from exam_app.logging_setup import log, start_log, stop_log
+from exam_app.masking import mask_passwords
 from exam_app.services.context import AppContext, InvalidInput, ServiceError, open_context
-from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError
+from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError, database_url, default_data_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+# A command waits this many more times for another workstation's long write (an import) before it
+# gives up: with the lock wait of each try, about a minute.
+BUSY_RETRIES = 11
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +91,8 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
     exp.add_argument("--out", type=Path, metavar="FILE|FOLDER",
                      help="write here instead of standard output; with --all and json or fhir, a folder or a "
                           ".zip file (required)")
+    exp.add_argument("--force", action="store_true", help="replace --out if it exists (never the database or "
+                                                         "a backup)")
 
     assess = commands.add_parser(
         "assess", help="the decision-support answer for a record file (JSON, no database)",
@@ -112,6 +120,8 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
                     "--visit) and stores it as issued, so a re-print is the same letter.")
     referral.add_argument("record_number", metavar="RECORD_NUMBER")
     referral.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    referral.add_argument("--force", action="store_true",
+                          help="replace --out if it exists (never the database or a backup)")
     referral.add_argument("--visit", metavar="TIME", help="the visit examined at this time, e.g. 2026-11-02T09:30")
     referral.add_argument("--recipient", default="The on-call spinal team", help="to whom the letter goes")
     referral.add_argument("--findings", choices=["all", "abnormal"], default="all",
@@ -133,31 +143,84 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
     db.add_argument("action", choices=["upgrade", "check"])
     db.add_argument("--thorough", action="store_true",
                     help="check: SQLite's full integrity_check (slower) instead of quick_check")
+
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database, taken while the app runs",
+        description="SQLite: the online backup API, one consistent moment of the file while others keep writing, "
+                    "checked before it is kept. PostgreSQL: pg_dump in its custom format (needs pg_dump of the "
+                    "server's version or newer). The file is readable by its owner only. Without --out the backup "
+                    "goes into the clinic's backup folder (see backup-settings) and the oldest automatic backups "
+                    "beyond the number kept are removed, as the app does every few hours.")
+    backup.add_argument("--out", type=Path, metavar="FILE", help="write the backup here")
+    backup.add_argument("--force", action="store_true",
+                        help="replace --out if it exists (never the database or another backup)")
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (asks first)",
+        description="Checks the backup first (a sound file, a clinic's schema, not from a newer version of the "
+                    "app), asks for confirmation, keeps the database it replaces in the backup folder "
+                    "(…replaced-TIME…), restores, and brings the schema up to date. Nothing changes if the "
+                    "backup is refused.")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup made by `exam-app backup` or by the app")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
+
+    settings = commands.add_parser(
+        "backup-settings", help="where automatic backups go, how often, how many are kept",
+        description="Without options: shows the clinic's backup settings. The app backs up at start-up (unless the "
+                    "newest automatic backup is less than an hour old) and every --every-hours while it runs, "
+                    "keeping the newest --keep automatic backups. Put the folder on another disk.")
+    settings.add_argument("--folder", type=Path, metavar="DIR", help="the backup folder (an absolute path)")
+    settings.add_argument("--every-hours", type=float, metavar="H", help="hours between automatic backups; 0: none")
+    settings.add_argument("--keep", type=int, metavar="N", help="automatic backups kept")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = args.command or "window"
+    started = time.monotonic()
+    log_file = start_log(args.data_dir or default_data_dir())
+    log.info("start: exam-app %s %s, database %s", __version__, command,
+             mask_passwords(database_url(args.data_dir, args.database)))
+    code = EXIT_FAILED
     try:
-        return _COMMANDS.get(args.command or "", _open_window)(args)
+        code = _COMMANDS.get(args.command or "", _open_window)(args)
     except ServiceError as error:
-        print(f"exam-app: {error}", file=sys.stderr)
-        return error.exit_code
+        code = _fail(error, error.exit_code)
     except DatabaseError as error:
-        print(f"exam-app: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        code = _fail(error, EXIT_FAILED)
     except KeyboardInterrupt:
-        return EXIT_FAILED
+        log.info("interrupted")
+    except Exception as error:  # a fault of the app itself: one line here, the traceback in the log
+        where = f" (details in {log_file})" if log_file else ""
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        code = _fail(error, EXIT_FAILED, f"unexpected error: {type(error).__name__}: {first}{where}")
+    finally:
+        log.info("stop: %s, exit code %d after %.1f s", command, code, time.monotonic() - started)
+        stop_log()
+    return code
+
+
+def _fail(error: BaseException, code: int, message: str | None = None) -> int:
+    """Say what went wrong in one line (never a password), and keep the whole story in the log."""
+    line = mask_passwords(message or str(error))
+    log.error("%s", line, exc_info=error)
+    print(f"exam-app: {line}", file=sys.stderr)
+    return code
 
 
 def _context(args: argparse.Namespace) -> AppContext:
-    return open_context(args.data_dir, args.database, args.user)
+    ctx = open_context(args.data_dir, args.database, args.user)
+    ctx.busy_retries = BUSY_RETRIES
+    ctx.on_busy = lambda message: print(f"exam-app: {mask_passwords(message)}", file=sys.stderr, flush=True)
+    return ctx
 
 
 def _open_window(args: argparse.Namespace) -> int:
     from exam_app.gui.app import run_app
 
-    return run_app(lambda: _context(args))
+    return run_app(lambda: open_context(args.data_dir, args.database, args.user),
+                   database_url(args.data_dir, args.database), args.user)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -196,11 +259,14 @@ def _export(args: argparse.Namespace) -> int:
         write_clinic_csv,
         write_clinic_files,
     )
+    from exam_app.services.outputs import check_output
 
     if args.all and args.format != CSV and args.out is None:
         raise InvalidInput(f"--out: --all --format {args.format} writes one file per patient: "
                            "name a new or empty folder, or a .zip file")
     with _context(args) as ctx:
+        if args.out is not None:
+            check_output(ctx, args.out, args.force, folder_allowed=args.all and args.format != CSV)
         if not args.all:
             text = export_patient(ctx, args.record_number, args.format)
         elif args.format != CSV:
@@ -244,13 +310,16 @@ def _isncsci(args: argparse.Namespace) -> int:
 
 def _referral(args: argparse.Namespace) -> int:
     from exam_app.report.referral import ReferralOptions
+    from exam_app.services.outputs import check_output
     from exam_app.services.referral import issue_letter, referral_content
     from exam_app.services.visits import find_visit
 
     options = ReferralOptions(trend_chart=not args.no_trend_chart, body_chart=not args.no_body_chart,
                               findings=args.findings)
+    examined_at = _visit_time(args.visit) if args.visit else None
     with _context(args) as ctx:
-        visit_id = find_visit(ctx, args.record_number, _visit_time(args.visit)) if args.visit else None
+        check_output(ctx, args.out, args.force)  # before the letter is issued and stored
+        visit_id = find_visit(ctx, args.record_number, examined_at) if examined_at else None
         letter = issue_letter(ctx, referral_content(ctx, args.record_number, visit_id, args.recipient), options)
     try:
         args.out.write_bytes(letter.pdf)
@@ -297,10 +366,16 @@ def _db(args: argparse.Namespace) -> int:
     from exam_app.store.integrity import check_database
 
     checking = args.action == "check"
+    url = database_url(args.data_dir, args.database)
     try:
-        db = open_database(database_url(args.data_dir, args.database), create=not checking)
+        db = open_database(url, create=not checking)
     except MissingDatabase as missing:
         print(f"{missing}: run `exam-app db upgrade` (or start the app) to create a new clinic")
+        return EXIT_FAILED
+    except DatabaseError as refused:
+        if not checking:
+            raise
+        print(f"{mask_passwords(url)}: file: PROBLEM: {refused}")  # what the check is for: say it, not fail
         return EXIT_FAILED
     try:
         if checking:
@@ -315,6 +390,63 @@ def _db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         db.dispose()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import automatic_backup, backup_to
+    from exam_app.services.outputs import check_output
+
+    with _context(args) as ctx:
+        ctx.require("backup")
+        if args.out is not None:
+            check_output(ctx, args.out, args.force)
+        print(f"backing up {ctx.db.where}…", file=sys.stderr, flush=True)
+        made = backup_to(ctx, args.out, args.force) if args.out is not None else automatic_backup(ctx)
+    print(f"{made.path}: backup of {made.size / 1_000_000:.1f} MB, readable by its owner only")
+    for old in made.removed:
+        print(f"{old}: older automatic backup removed (beyond the number kept)")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import check_backup, current_database_summary, may_restore, open_for_restore
+    from exam_app.services.backups import restore_backup as restore
+    from exam_app.wording import moment
+
+    url = database_url(args.data_dir, args.database)
+    db = open_for_restore(url)
+    try:
+        may_restore(db, args.user)
+        facts = check_backup(db, args.file)
+        current = current_database_summary(db)
+    finally:
+        db.dispose()
+    held = (f"{facts.patients} patients, {facts.visits} visits, " if facts.patients is not None else "")
+    print(f"backup: {args.file} ({held}schema {facts.schema}, written {moment(facts.modified)})")
+    print(f"replaces: {current}; the current database is kept in the backup folder")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("restore: confirm with --yes (no terminal to ask on)")
+        if input("Type yes to replace the database with this backup: ").strip().lower() != "yes":
+            print("nothing was changed")
+            return EXIT_FAILED
+    print("restoring…", file=sys.stderr, flush=True)
+    done = restore(url, args.file, args.user)
+    kept = f"; the database it replaced is kept at {done.replaced_kept_at}" if done.replaced_kept_at else ""
+    print(f"restored {args.file} (schema now {done.schema}){kept}")
+    return EXIT_OK
+
+
+def _backup_settings(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import backup_settings, change_backup_settings
+
+    with _context(args) as ctx:
+        changing = (args.folder, args.every_hours, args.keep) != (None, None, None)
+        settings = (change_backup_settings(ctx, args.folder, args.every_hours, args.keep) if changing
+                    else backup_settings(ctx))
+    every = f"every {settings.every_hours:g} hours" if settings.every_hours > 0 else "off"
+    print(f"backup folder: {settings.folder}\nautomatic backups: {every}\nkept: {settings.keep}")
+    return EXIT_OK
 
 
 def _write_output(text: str, out: Path | None) -> None:
@@ -336,6 +468,9 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "referral": _referral,
     "worklist": _worklist,
     "db": _db,
+    "backup": _backup,
+    "restore": _restore,
+    "backup-settings": _backup_settings,
 }
 
 

@@ -12,6 +12,17 @@ from sqlalchemy import create_engine, text
 from exam_app.services.context import AppContext, open_context
 
 POSTGRES_VARIABLE = "EXAM_APP_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's data folder (default database, log, backups) of every test is a temporary one, never
+    the real one of whoever runs the tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+        yield
+
+
 NO_POSTGRES = f"no PostgreSQL server for the storage tests: set {POSTGRES_VARIABLE} (.ci/run starts one)"
 
 

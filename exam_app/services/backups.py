@@ -189,6 +189,16 @@ def latest_backup(folder: Path, db: Database) -> Path | None:
     return max(found)[1] if found else None
 
 
+def latest_backup_of(url: str) -> Path | None:
+    """The newest backup of the database at `url` in its clinic's backup folder (the default folder when
+    the database cannot say which), for a damaged database to be offered its way back."""
+    db = open_for_restore(url)
+    try:
+        return latest_backup(folder_before_upgrade(db), db)
+    finally:
+        db.dispose()
+
+
 def backup_due(ctx: AppContext, at_start_up: bool, now: datetime | None = None) -> bool:
     """Whether an automatic backup is due: at start-up, unless one was taken in the last hour; while
     running, when the newest is `every_hours` old. Never when the clinic turned them off."""

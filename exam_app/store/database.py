@@ -84,6 +84,8 @@ class Database:
         name = self.engine.url.database
         if not self.is_sqlite or not name or name == ":memory:":
             return None
+        if self.engine.url.query.get("uri"):  # file:/path/name?mode=ro as SQLite's own URI
+            return Path(name.removeprefix("file:").split("?")[0])
         return Path(name)
 
     @property
@@ -199,7 +201,14 @@ def _prepare_sqlite_file(path: Path, create: bool) -> bool:
         raise MissingDatabase(f"{path}: no database there yet (the app creates it on first use)")
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        missing = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if missing:
+            folder.chmod(0o700)
+        # Every patient's record is in it: readable by its owner only (SQLite gives its WAL the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False  # made by another process a moment ago: checked like any existing file
     except OSError as error:
         raise DatabaseError(f"cannot create the data folder {folder}: {error.strerror}") from None
     return True

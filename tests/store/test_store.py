@@ -52,7 +52,7 @@ def test_two_saves_of_the_same_version_do_not_silently_overwrite(ctx: AppContext
     theirs.notes = "second workstation"
     # PostgreSQL finds the version moved on; SQLite refuses the write of a transaction that read the
     # row before the other one committed. Either way nothing is overwritten.
-    with pytest.raises((StaleDataError, OperationalError), match="expected to update|locked"):
+    with pytest.raises((StaleDataError, OperationalError), match=r"expected to update|locked"):
         second.commit()
     second.rollback()
     first.close()

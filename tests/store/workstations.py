@@ -21,6 +21,9 @@ from exam_app.services.context import AppContext, ServiceError, open_context
 from exam_app.store.database import DatabaseError
 
 DONE, REFUSED, CRASHED = "done", "refused", "crashed"
+# Shorter than the app's, so that an import waiting for another one passes it and must wait again, as
+# the command line does (BUSY_RETRIES): the path a long import takes with the app's own lock wait.
+LOCK_WAIT = 0.5
 
 
 def _sign(ctx: AppContext, visit_id: int) -> Any:
@@ -48,8 +51,13 @@ def _register(ctx: AppContext, record_number: str, family: str) -> Any:
 def _import(ctx: AppContext, path: str) -> Any:
     from exam_app.services.records import import_file
 
-    result = import_file(ctx, Path(path))
-    return (result.visits_added, result.visits_already_stored)
+    waits: list[str] = []
+    ctx.on_busy = waits.append
+    try:
+        result = import_file(ctx, Path(path))
+    finally:
+        ctx.on_busy = None
+    return (result.visits_added, result.visits_already_stored, len(waits))
 
 
 def _backup(ctx: AppContext, path: str) -> Any:
@@ -64,7 +72,10 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 
 def workstation(url: str, tasks: Any, results: Any, barrier: Any) -> None:
     """The loop of one workstation process: open the database once, then one action a round."""
-    ctx = open_context(url=url)
+    from exam_app.cli import BUSY_RETRIES
+
+    ctx = open_context(url=url, lock_wait=LOCK_WAIT)
+    ctx.busy_retries = BUSY_RETRIES  # as the command line waits for another workstation's long write
     try:
         while True:
             task = tasks.get()
