@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.patients = PatientSearch(ctx)
         self.patient = PatientPage(ctx)
         self.editor: VisitEditor | None = None
+        self._close_anyway = False  # the user chose to close although the draft could not be saved
         self.pages = QStackedWidget()
         home = QWidget()
         home_layout = QVBoxLayout(home)
@@ -211,11 +212,24 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor is not None and not (self.editor.controller.save_now() and self.editor.doctor.save_now()):
-            answer = QMessageBox.warning(
-                self, "The draft could not be saved", "Close anyway and lose the latest changes?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Close:
+        editor = self.editor
+        if editor is not None and not self._close_anyway:
+            if editor.controller.unsaved:  # saved off the GUI thread first; the window closes after
+                event.ignore()
+                editor.controller.when_saved(self._close_after_saving)
+                return
+            if not editor.doctor.save_now() and not self._lose_changes("The doctor's note could not be saved."):
                 event.ignore()
                 return
         event.accept()
+
+    def _close_after_saving(self, problem: str | None) -> None:
+        if problem is None or self._lose_changes(problem):
+            self._close_anyway = True
+            self.close()
+
+    def _lose_changes(self, problem: str) -> bool:
+        answer = QMessageBox.warning(
+            self, "The draft could not be saved", f"{problem}\n\nClose anyway and lose the latest changes?",
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Close

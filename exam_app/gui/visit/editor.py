@@ -9,6 +9,7 @@ draft with nothing recorded is not kept).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from html import escape
 
@@ -37,6 +38,7 @@ from exam_app.gui.visit.sensory_page import SensoryPage
 from exam_app.gui.visit.signs_page import SignsPage
 from exam_app.services.context import ServiceError
 from exam_app.services.visits import close_draft
+from exam_app.store.database import DatabaseError
 
 
 class EmergencyAlert(QFrame):
@@ -71,6 +73,18 @@ class EmergencyAlert(QFrame):
         self.acknowledge.setText("Acknowledged")
 
 
+class StorageProblem(QLabel):
+    """Across the top while the database cannot take the draft: why, and that nothing typed is lost."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("storageProblem")
+        self.setAccessibleName("Saving problem")
+        self.setWordWrap(True)
+        self.setStyleSheet("background:#fff3cd; color:#5c3c00; padding:6px; border:1px solid #d9a400;")
+        self.hide()
+
+
 class VisitEditor(QWidget):
     closed = Signal()  # back to the patient
     signed = Signal()
@@ -92,6 +106,7 @@ class VisitEditor(QWidget):
         self.cancel_amend_button.clicked.connect(self.cancel_amendment)
         self._original = controller.visit
         self.alert = EmergencyAlert()
+        self.storage_problem = StorageProblem()
         self.history = HistoryPage(controller)
         self.motor = MotorPage(controller)
         self.sensory = SensoryPage(controller)
@@ -113,6 +128,7 @@ class VisitEditor(QWidget):
         top.addWidget(self.cancel_amend_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.storage_problem)
         layout.addWidget(self.alert)
         layout.addWidget(self.pages, 1)
 
@@ -125,7 +141,11 @@ class VisitEditor(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_visit)
 
         controller.saved.connect(self._saved)
+        controller.saving.connect(lambda: self.save_state.setText("Saving…"))
+        controller.save_waiting.connect(self._save_waiting)
         controller.save_failed.connect(self._save_failed)
+        controller.visit_signed.connect(self._signed)
+        controller.sign_refused.connect(self._sign_refused)
         controller.emergency_raised.connect(self.alert.raise_for)
         controller.changed.connect(self._changed)
         self._show_header()
@@ -156,7 +176,8 @@ class VisitEditor(QWidget):
     def _show_header(self) -> None:
         c = self.controller
         state = {"draft": "draft — saved as you type", "signed": "signed, read-only",
-                 "amended": "amended, read-only", "amending": "being corrected — not saved yet"}[c.status]
+                 "amended": "amended, read-only", "amending": "being corrected — not saved yet",
+                 "signing": "being signed…"}[c.status]
         if c.read_only and c.visit.incomplete_reason:
             state += f" · incomplete: {c.visit.incomplete_reason}"
         self.amend_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("amend_visit"))
@@ -173,7 +194,14 @@ class VisitEditor(QWidget):
             self.alert.hide()
 
     def _saved(self, at: datetime) -> None:
-        self.save_state.setText(f"Draft saved {at:%H:%M:%S}")
+        self.storage_problem.hide()
+        self.save_state.setText(f"Draft saved {at:%H:%M:%S}" + (" · unsaved changes…" if self.controller.dirty
+                                                                 else ""))
+
+    def _save_waiting(self, message: str) -> None:
+        self.save_state.setText("Not saved yet")
+        self.storage_problem.setText(message)
+        self.storage_problem.show()
 
     def _save_failed(self, message: str) -> None:
         self.save_state.setText("Not saved")
@@ -208,8 +236,7 @@ class VisitEditor(QWidget):
             QMessageBox.warning(self, "The amendment was not saved", str(error))
             return
         self._show_header()
-        self.save_state.setText("Amendment saved")
-        self.signed.emit()
+        self.save_state.setText("Saving the amendment…")
 
     # ------------------------------------------------------------------ actions
 
@@ -251,11 +278,30 @@ class VisitEditor(QWidget):
             QMessageBox.warning(self, "The visit was not signed", str(error))
             return
         self._show_header()
-        self.save_state.setText("Signed" + (" as incomplete" if reason else ""))
+        self.save_state.setText("Signing…")
+
+    def _signed(self) -> None:
+        """The signature (or the amendment) is stored."""
+        c = self.controller
+        self.storage_problem.hide()
+        self._show_header()
+        if c.status == "amended":
+            self.save_state.setText("Amendment saved")
+        else:
+            self.save_state.setText("Signed" + (" as incomplete" if c.visit.incomplete_reason else ""))
+            for page in (self.history, self.signs, self.sensory):
+                page.refresh()
+            self._replace_doctor_page()
+        self.signed.emit()
+
+    def _sign_refused(self, message: str) -> None:
+        amending = self.controller.amending
+        self._show_header()
+        self.save_state.setText("Amendment not saved" if amending else "Not signed")
         for page in (self.history, self.signs, self.sensory):
             page.refresh()
-        self._replace_doctor_page()
-        self.signed.emit()
+        QMessageBox.warning(self, "The amendment was not saved" if amending else "The visit was not signed",
+                            message)
 
     def _confirm_sign(self) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Sign this visit?",
@@ -329,7 +375,16 @@ class VisitEditor(QWidget):
             if answer != QMessageBox.StandardButton.Discard:
                 return
             self.controller.cancel_amendment(self._original)
-        if self.controller.save_now() and self.doctor.save_now():
+        self.controller.when_saved(self._close_when_saved)
+
+    def _close_when_saved(self, problem: str | None) -> None:
+        if problem is not None:
+            QMessageBox.warning(self, "The draft is not saved yet",
+                                f"{problem}\n\nThe visit stays open so that nothing recorded is lost.")
+            return
+        if self.doctor.save_now():
             if self.controller.status == "draft":
-                close_draft(self.controller.ctx, self.controller.visit_id)  # nothing recorded: not kept
+                # Nothing recorded: not kept (if the database refuses now, the next start removes it).
+                with contextlib.suppress(DatabaseError):
+                    close_draft(self.controller.ctx, self.controller.visit_id)
             self.closed.emit()
