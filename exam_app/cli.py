@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "at a stored time refuses that file. Exit code 2 when any file was refused.")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                      help="a .json record file, a folder of them, or a .zip archive of them")
+    imp.add_argument("--allow-backdated", action="store_true",
+                     help="import visits examined before a patient's signed visits (refused otherwise: they change "
+                          "the assessment of signed visits); the visits whose assessment changes are listed and "
+                          "kept in the audit trail, and each keeps the assessment it was signed with")
 
     exp = commands.add_parser(
         "export", help="one patient's record, or the whole clinic, as exam-record JSON, FHIR R4 or CSV",
@@ -239,15 +243,19 @@ def _import(args: argparse.Namespace) -> int:
 
     refused = 0
     with _context(args) as ctx:
-        for outcome in import_paths(ctx, args.paths):
+        for outcome in import_paths(ctx, args.paths, args.allow_backdated):
             if outcome.result is None:
                 print(f"exam-app: {outcome.refusal}", file=sys.stderr)
                 refused += 1
                 continue
             result = outcome.result
             new = "new patient" if result.patient_created else "existing patient"
+            backdated = f", {result.backdated} before signed visits" if result.backdated else ""
             print(f"{outcome.source}: {result.record_number} ({new}): {result.visits_added} visits added, "
-                  f"{result.visits_already_stored} already stored")
+                  f"{result.visits_already_stored} already stored{backdated}")
+            for change in result.changed:
+                print(f"  assessment changed: visit of {change.examined_at.isoformat()}: {'; '.join(change.changes)} "
+                      "(it keeps the assessment it was signed with)")
     return EXIT_INVALID if refused else EXIT_OK
 
 

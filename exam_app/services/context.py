@@ -138,9 +138,11 @@ def open_context(data_dir: Path | None = None, url: str | None = None, username:
         db.dispose()
         raise
     ctx = AppContext(db, user, backup)
-    from exam_app.services.worklist import refresh_missing_statuses  # the worklist needs the context
+    from exam_app.services.as_signed import record_missing_assessments  # these need the context
+    from exam_app.services.worklist import refresh_missing_statuses
 
     refresh_missing_statuses(ctx)
+    record_missing_assessments(ctx)
     return ctx
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
+from exam_app.services.as_signed import SIGNED, record_as_signed
 from exam_app.services.context import AppContext
 from exam_app.services.worklist import refresh_status
 from exam_app.store import models
@@ -323,6 +324,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
             session.add(row)
             session.flush()
             refresh_status(session, row, ctx.window_days)
+            record_as_signed(session, row.id, [v.id for v in row.visits], ctx.window_days, SIGNED)
             patients += 1
         session.add(models.AuditEvent(user_id=ctx.user.id, action="demo_filled", entity="clinic",
                                       detail={"patients": patients, "visits": visits, "seed": seed}))

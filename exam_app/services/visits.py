@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +18,7 @@ from exam_app.clinical.completeness import has_findings, missing_items, unanswer
 from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
+from exam_app.services.as_signed import AMENDED, SIGNED, record_as_signed
 from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.services.patients import EditConflict
@@ -37,6 +39,7 @@ class OpenVisit:
     version: int
     visit: Visit
     birth_date: date | None = None
+    signed_assessment: dict[str, Any] | None = None  # the engine's answer it was signed with
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _open(row: models.Visit) -> OpenVisit:
     patient = patient_from_row(row.patient)
     name = ", ".join(n for n in (patient.family_name, patient.given_name) if n) or patient.record_number
     return OpenVisit(row.id, patient.record_number, name, row.status, row.version, visit_from_row(row),
-                     patient.birth_date)
+                     patient.birth_date, row.signed_assessment)
 
 
 def check_visit(visit: Visit, born: date | None = None, now: datetime | None = None) -> None:
@@ -182,6 +185,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
             row.signed_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
+            record_as_signed(session, row.patient_id, [row.id], ctx.window_days, SIGNED)
             audit(session, ctx.user.id, "visit_signed", "visit", row.id,
                   {"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat(),
                    "incomplete_reason": visit.incomplete_reason})
@@ -213,6 +217,7 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
+            record_as_signed(session, row.patient_id, [row.id], ctx.window_days, AMENDED)
             audit(session, ctx.user.id, "visit_amended", "visit", row.id, {"reason": reason.strip()})
             return row.version
     except StaleDataError:
@@ -285,6 +290,7 @@ class StoredVisit:
     visit_id: int
     status: str
     visit: Visit
+    signed_assessment: dict[str, Any] | None = None  # the engine's answer it was signed with
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,8 @@ def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
     with ctx.db.session() as session:
         patient = require_patient(session, record_number, with_visits=True)
         return StoredVisits(patient_from_row(patient), patient.version,
-                            [StoredVisit(v.id, v.status, visit_from_row(v)) for v in patient.visits])
+                            [StoredVisit(v.id, v.status, visit_from_row(v), v.signed_assessment)
+                             for v in patient.visits])
 
 
 def find_visit(ctx: AppContext, record_number: str, examined_at: datetime) -> int:

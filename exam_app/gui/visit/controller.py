@@ -26,6 +26,7 @@ from exam_app.clinical.record import History, TensionSign, Visit
 from exam_app.clinical.vocabulary import RedFlag, vocabulary
 from exam_app.clinical.window import WindowStatus
 from exam_app.gui.background import run_in_background
+from exam_app.services.as_signed import differences, summary
 from exam_app.services.assessment import DraftAssessor
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.visits import OpenVisit, amend_visit, save_draft, sign_visit
@@ -81,6 +82,7 @@ class VisitController(QObject):
         self.status = opened.status
         self.version = opened.version
         self.visit = opened.visit
+        self.signed_assessment = opened.signed_assessment  # the engine's answer it was signed with
         self.assessor = assessor
         self.dirty = False
         self._status_before_amendment = opened.status
@@ -122,6 +124,12 @@ class VisitController(QObject):
         if self._assessment is None:
             self._assessment = self.assessor.assess(self.visit)
         return self._assessment
+
+    def changed_since_signing(self) -> tuple[str, ...]:
+        """How the engine's answer now differs from the one the visit was signed with (read-only visits)."""
+        if not self.read_only or not self.signed_assessment:
+            return ()
+        return differences(self.signed_assessment, summary(self.assessment(), self.assessor.window_days, "now"))
 
     def window_now(self, now: datetime) -> WindowStatus:
         return self.assessor.window_now(self.assessment(), now)
