@@ -37,7 +37,7 @@ from exam_app.store.backup import (
     sqlite_facts,
     stamp,
 )
-from exam_app.store.database import Database, DatabaseError, default_data_dir, open_database
+from exam_app.store.database import Database, DatabaseError, check_sqlite_file, default_data_dir, open_database
 from exam_app.store.faults import DamagedDatabase, StorageFault
 from exam_app.store.repository import audit
 
@@ -107,9 +107,23 @@ def change_backup_settings(ctx: AppContext, folder: Path | None = None, every_ho
     return backup_settings(ctx)
 
 
+def _opens(db: Database) -> bool:
+    """Whether the database may be connected to without changing it: a SQLite file that is empty or
+    not SQLite would be turned into an empty database by the first connection."""
+    if db.sqlite_file is None:
+        return True
+    try:
+        check_sqlite_file(db.sqlite_file)
+    except DatabaseError:
+        return False
+    return db.sqlite_file.exists()
+
+
 def folder_before_upgrade(db: Database) -> Path:
     """The clinic's backup folder, read before the schema is brought up to date (and so without the
     services): where the copy taken before an upgrade goes."""
+    if not _opens(db):
+        return default_backup_folder(db)
     try:
         with db.session() as session:
             row = session.execute(text("SELECT value FROM clinic_settings WHERE key = :key"),
@@ -263,19 +277,29 @@ def _tools(db: Database) -> PostgresTools:
 
 def current_database_summary(db: Database) -> str:
     """The database a restore would replace, in words for the confirmation."""
+    file = db.sqlite_file
+    if file is not None and not file.exists():
+        return f"{db.where} (no database there yet)"
+    if file is not None and file.stat().st_size == 0:
+        return f"{db.where} (the file is empty (0 bytes))"
+    if not _opens(db):
+        return f"{db.where} (not a SQLite database)"
     try:
         with db.session() as session:
             patients = session.scalar(select(func.count()).select_from(models.Patient))
             visits = session.scalar(select(func.count()).select_from(models.Visit))
-    except Exception as error:  # damaged, empty or not made yet: the confirmation says so instead
-        reason = str(error) if isinstance(error, DatabaseError) else "it cannot be read"
-        return f"{db.where} ({reason})"
+    except DamagedDatabase:
+        return f"{db.where} (damaged: it cannot be read whole)"
+    except Exception:  # no clinic's tables in it, or unreadable for another reason
+        return f"{db.where} (it holds no clinic that can be read)"
     return f"{db.where} ({patients} patients, {visits} visits)"
 
 
 def may_restore(db: Database, username: str | None) -> None:
     """NotPermitted unless the account may restore backups. A database that cannot be read (damaged,
     empty) cannot say who may: then the file permissions of the database are the guard."""
+    if not _opens(db):
+        return
     try:
         with db.session() as session:
             name = username or "system"

@@ -273,9 +273,10 @@ def server_major_version(db: Database) -> int:
         return int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
 
 
-def postgres_tools(server_major: int, path: str | None = None, folders: str = POSTGRES_BIN_FOLDERS) -> PostgresTools:
+def postgres_tools(server_major: int, path: str | None = None, folders: str | None = None) -> PostgresTools:
     """pg_dump, pg_restore and psql of the server's major version (or the nearest newer one): those on
     PATH when they match, else those of /usr/lib/postgresql/N/bin. ToolMissing says what to install."""
+    folders = folders if folders is not None else POSTGRES_BIN_FOLDERS
     candidates: list[tuple[int, int, Path]] = []  # (distance from the server's version, order, folder)
     on_path = shutil.which("pg_dump", path=path if path is not None else os.environ.get("PATH"))
     folders_found = ([Path(on_path).parent] if on_path else []) + sorted(Path(f) for f in glob.glob(folders))
@@ -377,15 +378,23 @@ def restore_postgres(db: Database, backup: Path, tools: PostgresTools) -> None:
     psql = subprocess.Popen([str(tools.psql), "--no-psqlrc", "--quiet", "--single-transaction",
                              "--set=ON_ERROR_STOP=1", f"--dbname={dsn}"], stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
-    assert script.stdout is not None and psql.stdin is not None
+    assert script.stdout is not None and psql.stdin is not None and psql.stderr is not None
     try:
         psql.stdin.write(drop.encode())
         shutil.copyfileobj(script.stdout, psql.stdin)
-        psql.stdin.close()
     except BrokenPipeError:
         pass  # psql stopped on an error: its message says which
-    script_errors = script.communicate()[1]
-    _, psql_errors = psql.communicate()
+    finally:
+        with contextlib.suppress(BrokenPipeError):
+            psql.stdin.close()
+        script.stdout.close()
+    script_errors = script.stderr.read() if script.stderr is not None else b""
+    script.wait()
+    psql_errors = psql.stderr.read()
+    psql.wait()
+    for stream in (script.stderr, psql.stderr):
+        if stream is not None:
+            stream.close()
     if script.returncode != 0:
         raise BackupError(f"cannot read the backup {backup}: {script_errors.decode(errors='replace').strip()[:300]}; "
                           "nothing was restored")

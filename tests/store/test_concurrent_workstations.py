@@ -32,7 +32,7 @@ from tests.store.workstations import CRASHED, DONE, LOCK_WAIT, REFUSED, Workstat
 
 ROUNDS = 40
 IMPORT_ROUNDS = 2
-IMPORT_VISITS = 150
+IMPORT_VISITS = 60
 NOW = datetime.now(UTC).replace(microsecond=0)
 ONSET = NOW - timedelta(hours=40)
 STATUS_FIELDS = ("last_visit_id", "last_examined_at", "onset", "window_ends", "urgency", "pattern", "nerve",

@@ -23,7 +23,7 @@ from exam_app.store.database import DatabaseError
 DONE, REFUSED, CRASHED = "done", "refused", "crashed"
 # Shorter than the app's, so that an import waiting for another one passes it and must wait again, as
 # the command line does (BUSY_RETRIES): the path a long import takes with the app's own lock wait.
-LOCK_WAIT = 0.5
+LOCK_WAIT = 0.25
 
 
 def _sign(ctx: AppContext, visit_id: int) -> Any:

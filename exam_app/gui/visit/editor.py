@@ -95,6 +95,7 @@ class VisitEditor(QWidget):
     def __init__(self, controller: VisitController) -> None:
         super().__init__()
         self.controller = controller
+        controller.setParent(self)  # its timers (autosave, retry) end with the editor
         self.header = QLabel()
         self.header.setObjectName("visitHeader")
         self.save_state = QLabel()
