@@ -6,7 +6,9 @@ Exit codes: 0 done, 2 invalid input (one line naming what and where), 1 anything
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -195,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _fail(error, EXIT_FAILED)
     except KeyboardInterrupt:
         log.info("interrupted")
+    except BrokenPipeError:  # the reader went away (`exam-app worklist | head`): nothing more to say
+        _quiet_stdout()
     except Exception as error:  # a fault of the app itself: one line here, the traceback in the log
         where = f" (details in {log_file})" if log_file else ""
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
@@ -203,6 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("stop: %s, exit code %d after %.1f s", command, code, time.monotonic() - started)
         stop_log()
     return code
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that flushing it at exit does not complain again."""
+    with contextlib.suppress(OSError, ValueError):  # a captured stdout has no file to point elsewhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _fail(error: BaseException, code: int, message: str | None = None) -> int:

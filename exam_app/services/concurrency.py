@@ -44,6 +44,7 @@ def retried_on_conflict(use_case: Callable[Concatenate[AppContext, P], T]) -> Ca
                 if waits > ctx.busy_retries:
                     raise
                 if ctx.on_busy is not None:
-                    ctx.on_busy(f"{busy}; waiting again ({waits} of {ctx.busy_retries})")
+                    ctx.on_busy(f"another workstation is writing to the database {busy.where or ctx.db.where}; "
+                                f"waiting ({waits} of {ctx.busy_retries})…")
 
     return run

@@ -112,7 +112,11 @@ def export_patient(ctx: AppContext, record_number: str, fmt: str) -> str:
 
 
 def save_fhir_bundle(ctx: AppContext, record_number: str, path: Path) -> Path:
-    """Write the patient's FHIR bundle to `path` (the screens' "Save as FHIR")."""
+    """Write the patient's FHIR bundle to `path` (the screens' "Save as FHIR", whose file dialog has
+    asked before replacing a file; never the database or a backup)."""
+    from exam_app.services.outputs import check_output
+
+    check_output(ctx, path, force=True, option="Save as")
     write_text(path, export_patient(ctx, record_number, FHIR))
     return path
 

@@ -41,6 +41,10 @@ class DatabaseBusy(StorageFault):
 
     transient = True
 
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where  # the database, for a caller that says it is waiting again
+
 
 class WriteConflict(StorageFault):
     """Two workstations changed the same records at the same moment; the loser is simply run again."""
@@ -158,7 +162,7 @@ def _os_fault(error: OSError, where: str, folder: Path | None) -> StorageFault |
 
 def busy(where: str) -> DatabaseBusy:
     return DatabaseBusy(f"another workstation is writing to the database {where}; nothing was lost, try again "
-                        "in a moment")
+                        "in a moment", where)
 
 
 def disk_full(where: str, folder: Path | None) -> DiskFull:

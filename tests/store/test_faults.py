@@ -100,7 +100,7 @@ def test_the_import_command_waits_again_then_exits_1_with_one_line(
         code, out, err = run(capsys, "--database", database_url, "import", str(source))
     assert code == 1 and out == ""
     assert one_line_error(err).startswith("exam-app: another workstation is writing to the database")
-    assert err.count("waiting again") == 2  # told while it waited, then gave up
+    assert err.count("; waiting (") == 2  # told while it waited, then gave up
     code, out, err = run(capsys, "--database", database_url, "import", str(source))
     assert (code, err) == (0, "") and "2 visits added" in out
 
