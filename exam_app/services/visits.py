@@ -217,8 +217,10 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
+            signed_with = row.signed_assessment  # replaced by the amendment's: the trail keeps it
             record_as_signed(session, row.patient_id, [row.id], ctx.window_days, AMENDED)
-            audit(session, ctx.user.id, "visit_amended", "visit", row.id, {"reason": reason.strip()})
+            audit(session, ctx.user.id, "visit_amended", "visit", row.id,
+                  {"reason": reason.strip(), "assessment_before": signed_with})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None

@@ -5,6 +5,7 @@ keeps the assessment it was signed with, shown beside today's."""
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from exam_app.services.assessment import patient_overview
 from exam_app.services.comparison import compare_visits
 from exam_app.services.context import AppContext, InvalidInput, open_context
 from exam_app.services.records import import_file, load_record
-from exam_app.services.visits import open_visit, sign_visit, start_visit
+from exam_app.services.visits import amend_visit, open_visit, sign_visit, start_visit
 from exam_app.store import models
 from tests.records import complete, example, write
 
@@ -98,11 +99,20 @@ def test_a_signed_visit_keeps_the_assessment_it_was_signed_with(ctx: AppContext)
 
     register_patient(ctx, Patient("S-1", "Signed", "With"))
     opened = start_visit(ctx, "S-1")
-    sign_visit(ctx, opened.visit_id, complete(opened.visit), opened.version)
+    version = sign_visit(ctx, opened.visit_id, complete(opened.visit), opened.version)
     kept = open_visit(ctx, opened.visit_id).signed_assessment
     assert kept is not None
     assert (kept["source"], kept["urgency"], kept["pattern"], kept["worsened"]) == ("signed", "routine", "normal",
                                                                                    False)
+    weaker = replace(complete(opened.visit), motor={**complete(opened.visit).motor,
+                                                    "ankle_dorsiflexion": {"left": "2", "right": "5"}})
+    amend_visit(ctx, opened.visit_id, weaker, version, "graded on the wrong side")
+    amended = open_visit(ctx, opened.visit_id).signed_assessment
+    assert amended is not None and amended["source"] == "amended" and amended["pattern"] != "normal"
+    with ctx.db.session() as session:  # the answer it was signed with stays in the audit trail
+        event = session.scalar(select(models.AuditEvent).where(models.AuditEvent.action == "visit_amended"))
+        assert event is not None and event.detail is not None
+        assert event.detail["assessment_before"]["source"] == "signed"
 
 
 def test_visits_signed_before_the_upgrade_get_the_assessment_of_the_upgrade(
