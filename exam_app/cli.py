@@ -6,18 +6,22 @@ Exit codes: 0 done, 2 invalid input (one line naming what and where), 1 anything
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exam_app import __version__
+from exam_app.logging_setup import log, start_log, stop_log
+from exam_app.masking import mask_passwords
 from exam_app.services.context import AppContext, InvalidInput, ServiceError
-from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError
+from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError, database_url, default_data_dir
 from exam_app.tables import rules
 from exam_app.wording import moment
 
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 USER_VARIABLE = "EXAM_APP_USER"
 PASSWORD_VARIABLE = "EXAM_APP_PASSWORD"
+# A command waits this many more times for another workstation's long write (an import) before it
+# gives up: with the lock wait of each try, about a minute.
+BUSY_RETRIES = 11
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "at a stored time refuses that file. Exit code 2 when any file was refused.")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                      help="a .json record file, a folder of them, or a .zip archive of them")
+    imp.add_argument("--allow-backdated", action="store_true",
+                     help="import visits examined before a patient's signed visits (refused otherwise: they change "
+                          "the assessment of signed visits); the visits whose assessment changes are listed and "
+                          "kept in the audit trail, and each keeps the assessment it was signed with")
 
     exp = commands.add_parser(
         "export", help="one patient's record, or the whole clinic, as exam-record JSON, FHIR R4 or CSV",
@@ -98,6 +109,8 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
     exp.add_argument("--out", type=Path, metavar="FILE|FOLDER",
                      help="write here instead of standard output; with --all and json or fhir, a folder or a "
                           ".zip file (required)")
+    exp.add_argument("--force", action="store_true", help="replace --out if it exists (never the database or "
+                                                         "a backup)")
 
     assess = commands.add_parser(
         "assess", help="the decision-support answer for a record file (JSON, no database)",
@@ -125,6 +138,8 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
                     "--visit) and stores it as issued, so a re-print is the same letter.")
     referral.add_argument("record_number", metavar="RECORD_NUMBER")
     referral.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    referral.add_argument("--force", action="store_true",
+                          help="replace --out if it exists (never the database or a backup)")
     referral.add_argument("--visit", metavar="TIME", help="the visit examined at this time, e.g. 2026-11-02T09:30")
     referral.add_argument("--recipient", default="The on-call spinal team", help="to whom the letter goes")
     referral.add_argument("--findings", choices=["all", "abnormal"], default="all",
@@ -153,11 +168,44 @@ or a .zip file (which `exam-app import` reads whole); csv writes one table.""",
     handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     handout.add_argument("--visit", metavar="TIME", help="the visit examined at this time, e.g. 2026-11-02T09:30")
 
-    db = commands.add_parser("db", help="database schema: upgrade or check",
-                             description="upgrade: bring the schema to the newest version (a SQLite file "
-                                         "is backed up first). check: say whether it is up to date. Neither "
-                                         "reads patients, so neither signs in.")
+    db = commands.add_parser(
+        "db", help="database schema and integrity: upgrade or check",
+        description="upgrade: bring the schema to the newest version (a SQLite file is backed up first). "
+                    "check: read every page (SQLite quick_check, or integrity_check with --thorough), check that "
+                    "every row refers to rows that exist (SQLite), that the schema is the newest and matches the "
+                    "app, and that every table reads; exit code 1 when anything is wrong.")
     db.add_argument("action", choices=["upgrade", "check"])
+    db.add_argument("--thorough", action="store_true",
+                    help="check: SQLite's full integrity_check (slower) instead of quick_check")
+
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database, taken while the app runs",
+        description="SQLite: the online backup API, one consistent moment of the file while others keep writing, "
+                    "checked before it is kept. PostgreSQL: pg_dump in its custom format (needs pg_dump of the "
+                    "server's version or newer). The file is readable by its owner only. Without --out the backup "
+                    "goes into the clinic's backup folder (see backup-settings) and the oldest automatic backups "
+                    "beyond the number kept are removed, as the app does every few hours.")
+    backup.add_argument("--out", type=Path, metavar="FILE", help="write the backup here")
+    backup.add_argument("--force", action="store_true",
+                        help="replace --out if it exists (never the database or another backup)")
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (asks first)",
+        description="Checks the backup first (a sound file, a clinic's schema, not from a newer version of the "
+                    "app), asks for confirmation, keeps the database it replaces in the backup folder "
+                    "(…replaced-TIME…), restores, and brings the schema up to date. Nothing changes if the "
+                    "backup is refused.")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup made by `exam-app backup` or by the app")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
+
+    settings = commands.add_parser(
+        "backup-settings", help="where automatic backups go, how often, how many are kept",
+        description="Without options: shows the clinic's backup settings. The app backs up at start-up (unless the "
+                    "newest automatic backup is less than an hour old) and every --every-hours while it runs, "
+                    "keeping the newest --keep automatic backups. Put the folder on another disk.")
+    settings.add_argument("--folder", type=Path, metavar="DIR", help="the backup folder (an absolute path)")
+    settings.add_argument("--every-hours", type=float, metavar="H", help="hours between automatic backups; 0: none")
+    settings.add_argument("--keep", type=int, metavar="N", help="automatic backups kept")
 
     _user_commands(commands)
     _audit_commands(commands)
@@ -207,16 +255,44 @@ def _audit_commands(commands: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = args.command or "window"
+    started = time.monotonic()
+    log_file = start_log(args.data_dir or default_data_dir())
+    log.info("start: exam-app %s %s, database %s", __version__, command,
+             mask_passwords(database_url(args.data_dir, args.database)))
+    code = EXIT_FAILED
     try:
-        return _COMMANDS.get(args.command or "", _open_window)(args)
+        code = _COMMANDS.get(args.command or "", _open_window)(args)
     except ServiceError as error:
-        print(f"exam-app: {error}", file=sys.stderr)
-        return error.exit_code
+        code = _fail(error, error.exit_code)
     except DatabaseError as error:
-        print(f"exam-app: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        code = _fail(error, EXIT_FAILED)
     except KeyboardInterrupt:
-        return EXIT_FAILED
+        log.info("interrupted")
+    except BrokenPipeError:  # the reader went away (`exam-app worklist | head`): nothing more to say
+        _quiet_stdout()
+    except Exception as error:  # a fault of the app itself: one line here, the traceback in the log
+        where = f" (details in {log_file})" if log_file else ""
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        code = _fail(error, EXIT_FAILED, f"unexpected error: {type(error).__name__}: {first}{where}")
+    finally:
+        log.info("stop: %s, exit code %d after %.1f s", command, code, time.monotonic() - started)
+        stop_log()
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that flushing it at exit does not complain again."""
+    with contextlib.suppress(OSError, ValueError):  # a captured stdout has no file to point elsewhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _fail(error: BaseException, code: int, message: str | None = None) -> int:
+    """Say what went wrong in one line (never a password), and keep the whole story in the log."""
+    line = mask_passwords(message or str(error))
+    log.error("%s", line, exc_info=error)
+    print(f"exam-app: {line}", file=sys.stderr)
+    return code
 
 
 def _context(args: argparse.Namespace) -> AppContext:
@@ -229,10 +305,13 @@ def _context(args: argparse.Namespace) -> AppContext:
             return clinic.sign_in("", "")  # says how to create the first account
         if not args.user:
             raise InvalidInput(f"--user: say which account signs in (or set ${USER_VARIABLE})")
-        return clinic.sign_in(args.user, _password(f"password for {args.user}: "))
+        ctx = clinic.sign_in(args.user, _password(f"password for {args.user}: "))
     except BaseException:
         clinic.close()
         raise
+    ctx.busy_retries = BUSY_RETRIES
+    ctx.on_busy = lambda message: print(f"exam-app: {mask_passwords(message)}", file=sys.stderr, flush=True)
+    return ctx
 
 
 def _password(prompt: str) -> str:
@@ -266,15 +345,19 @@ def _import(args: argparse.Namespace) -> int:
 
     refused = 0
     with _context(args) as ctx:
-        for outcome in import_paths(ctx, args.paths):
+        for outcome in import_paths(ctx, args.paths, args.allow_backdated):
             if outcome.result is None:
                 print(f"exam-app: {outcome.refusal}", file=sys.stderr)
                 refused += 1
                 continue
             result = outcome.result
             new = "new patient" if result.patient_created else "existing patient"
+            backdated = f", {result.backdated} before signed visits" if result.backdated else ""
             print(f"{outcome.source}: {result.record_number} ({new}): {result.visits_added} visits added, "
-                  f"{result.visits_already_stored} already stored")
+                  f"{result.visits_already_stored} already stored{backdated}")
+            for change in result.changed:
+                print(f"  assessment changed: visit of {change.examined_at.isoformat()}: {'; '.join(change.changes)} "
+                      "(it keeps the assessment it was signed with)")
     return EXIT_INVALID if refused else EXIT_OK
 
 
@@ -286,11 +369,14 @@ def _export(args: argparse.Namespace) -> int:
         write_clinic_csv,
         write_clinic_files,
     )
+    from exam_app.services.outputs import check_output
 
     if args.all and args.format != CSV and args.out is None:
         raise InvalidInput(f"--out: --all --format {args.format} writes one file per patient: "
                            "name a new or empty folder, or a .zip file")
     with _context(args) as ctx:
+        if args.out is not None:
+            check_output(ctx, args.out, args.force, folder_allowed=args.all and args.format != CSV)
         if not args.all:
             text = export_patient(ctx, args.record_number, args.format)
         elif args.format != CSV:
@@ -333,13 +419,16 @@ def _isncsci(args: argparse.Namespace) -> int:
 
 def _referral(args: argparse.Namespace) -> int:
     from exam_app.report.referral import ReferralOptions
+    from exam_app.services.outputs import check_output
     from exam_app.services.referral import issue_letter, referral_content
     from exam_app.services.visits import find_visit
 
     options = ReferralOptions(trend_chart=not args.no_trend_chart, body_chart=not args.no_body_chart,
                               findings=args.findings)
+    examined_at = _visit_time(args.visit) if args.visit else None
     with _context(args) as ctx:
-        visit_id = find_visit(ctx, args.record_number, _visit_time(args.visit)) if args.visit else None
+        check_output(ctx, args.out, args.force)  # before the letter is issued and stored
+        visit_id = find_visit(ctx, args.record_number, examined_at) if examined_at else None
         content = referral_content(ctx, args.record_number, visit_id, args.recipient, signed_by=args.signed_by)
         letter = issue_letter(ctx, content, options)
     try:
@@ -428,24 +517,103 @@ def _visit_time(text: str) -> datetime:
 
 def _db(args: argparse.Namespace) -> int:
     from exam_app.store import migrate
-    from exam_app.store.database import database_url, open_database
+    from exam_app.store.database import MissingDatabase, database_url, open_database
+    from exam_app.store.integrity import check_database
 
-    db = open_database(database_url(args.data_dir, args.database))
+    checking = args.action == "check"
+    url = database_url(args.data_dir, args.database)
     try:
-        if args.action == "check":
-            status = migrate.schema_status(db)
-            if status.up_to_date:
-                print(f"{db.url}: schema up to date ({status.head})")
-                return EXIT_OK
-            print(f"{db.url}: schema {status.current or 'empty'}, newest is {status.head}: run `exam-app db upgrade`")
-            return EXIT_FAILED
+        db = open_database(url, create=not checking)
+    except MissingDatabase as missing:
+        print(f"{missing}: run `exam-app db upgrade` (or start the app) to create a new clinic")
+        return EXIT_FAILED
+    except DatabaseError as refused:
+        if not checking:
+            raise
+        print(f"{mask_passwords(url)}: file: PROBLEM: {refused}")  # what the check is for: say it, not fail
+        return EXIT_FAILED
+    try:
+        if checking:
+            checks = check_database(db, thorough=args.thorough)
+            for check in checks:
+                print(f"{db.where}: {check.name}: {'ok' if check.ok else 'PROBLEM'}: {check.detail}")
+            return EXIT_OK if all(check.ok for check in checks) else EXIT_FAILED
         backup = migrate.upgrade(db)
         if backup is not None:
             print(f"backed up the database to {backup}")
-        print(f"{db.url}: schema at {migrate.schema_status(db).head}")
+        print(f"{db.where}: schema at {migrate.schema_status(db).head}")
         return EXIT_OK
     finally:
         db.dispose()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import automatic_backup, backup_to
+    from exam_app.services.outputs import check_output
+
+    with _context(args) as ctx:
+        ctx.require("backup")
+        if args.out is not None:
+            check_output(ctx, args.out, args.force)
+        print(f"backing up {ctx.db.where}…", file=sys.stderr, flush=True)
+        made = backup_to(ctx, args.out, args.force) if args.out is not None else automatic_backup(ctx)
+    print(f"{made.path}: backup of {made.size / 1_000_000:.1f} MB, readable by its owner only")
+    for old in made.removed:
+        print(f"{old}: older automatic backup removed (beyond the number kept)")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import check_backup, current_database_summary, may_restore, open_for_restore
+    from exam_app.services.backups import restore_backup as restore
+    from exam_app.wording import moment
+
+    url = database_url(args.data_dir, args.database)
+    username = _restoring_user(args)
+    db = open_for_restore(url)
+    try:
+        may_restore(db, username)
+        facts = check_backup(db, args.file)
+        current = current_database_summary(db)
+    finally:
+        db.dispose()
+    held = (f"{facts.patients} patients, {facts.visits} visits, " if facts.patients is not None else "")
+    print(f"backup: {args.file} ({held}schema {facts.schema}, written {moment(facts.modified)})")
+    print(f"replaces: {current}; the current database is kept in the backup folder")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("restore: confirm with --yes (no terminal to ask on)")
+        if input("Type yes to replace the database with this backup: ").strip().lower() != "yes":
+            print("nothing was changed")
+            return EXIT_FAILED
+    print("restoring…", file=sys.stderr, flush=True)
+    done = restore(url, args.file, username)
+    kept = f"; the database it replaced is kept at {done.replaced_kept_at}" if done.replaced_kept_at else ""
+    print(f"restored {args.file} (schema now {done.schema}){kept}")
+    return EXIT_OK
+
+
+def _restoring_user(args: argparse.Namespace) -> str | None:
+    """Who restores: signed in when the database can still be read; None when it cannot (damaged or
+    empty: then the permissions of its file are the guard)."""
+    try:
+        with _context(args) as ctx:
+            ctx.require("backup")
+            return ctx.user.username
+    except DatabaseError:
+        return None
+
+
+def _backup_settings(args: argparse.Namespace) -> int:
+    from exam_app.services.backups import backup_settings, change_backup_settings
+
+    with _context(args) as ctx:
+        changing = (args.folder, args.every_hours, args.keep) != (None, None, None)
+        settings = (change_backup_settings(ctx, args.folder, args.every_hours, args.keep) if changing
+                    else backup_settings(ctx))
+    every = f"every {settings.every_hours:g} hours" if settings.every_hours > 0 else "off"
+    print(f"backup folder: {settings.folder}\nautomatic backups: {every}\nkept: {settings.keep}")
+    return EXIT_OK
 
 
 def _write_output(text: str, out: Path | None) -> None:
@@ -572,6 +740,9 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "db": _db,
     "user": _user,
     "audit": _audit,
+    "backup": _backup,
+    "restore": _restore,
+    "backup-settings": _backup_settings,
 }
 
 

@@ -26,7 +26,15 @@ class Palette:
     weak: str  # an abnormal motor grade on screen
     caution: str  # what needs attention before signing (incomplete, gaps)
     muted: str
-    window: str  # the window period on a chart
+    window: str  # the window period on a chart (its line and words)
+    window_band: str  # the band over the visits inside the window period
+    window_cell: str  # a cell or an area inside the window period, light enough to print behind lines
+    left: str  # the left side on a chart (a blue and an orange that part in colour-blind vision)
+    right: str
+    good: str  # a check that found nothing wrong
+    notice: str  # the background of a notice that is not an alarm (a save waiting, a changed assessment)
+    notice_text: str
+    notice_edge: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,10 @@ def _presentation() -> tuple[Palette, Words]:
     palette, words = raw["palette"], raw["words"]
     return (Palette(urgency=dict(palette["urgency"]), alert=palette["alert"], alert_text=palette["alert_text"],
                     worse=palette["worse"], weak=palette["weak"], caution=palette["caution"],
-                    muted=palette["muted"], window=palette["window"]),
+                    muted=palette["muted"], window=palette["window"], window_band=palette["window_band"],
+                    window_cell=palette["window_cell"], left=palette["left"], right=palette["right"],
+                    good=palette["good"], notice=palette["notice"], notice_text=palette["notice_text"],
+                    notice_edge=palette["notice_edge"]),
             Words(progression_alert=words["progression_alert"], incomplete=words["incomplete"],
                   decision_support=words["decision_support"], pattern_phrases=dict(words["pattern_phrases"])))
 

@@ -25,21 +25,36 @@ def allow_the_test_role() -> None:
 
 def account(db: Database, username: str, role: str, full_name: str | None = None,
             registration_number: str | None = None) -> AppContext:
-    """A context signed in as a new account of `role` (no password: tests do not sign in)."""
-    with db.session() as session:
-        row = models.User(username=username, display_name=full_name or username, role=role, active=True,
-                          registration_number=registration_number, failed_sign_ins=0)
-        session.add(row)
-        session.flush()
-        user = ActingUser(row.id, row.username, row.display_name, row.role, registration_number)
+    """A context signed in as the account `username` of `role`, made if it is new (no password: tests
+    do not sign in)."""
+    from sqlalchemy import select
+
+    with db.session() as session:  # most tests open the clinic once; the workstations many times at once
+        row = session.scalar(select(models.User).where(models.User.username == username))
+        if row is not None:
+            return AppContext(db, ActingUser(row.id, row.username, row.display_name, row.role,
+                                             row.registration_number))
+    with db.session(write=True) as session:
+        row = session.scalar(select(models.User).where(models.User.username == username))
+        if row is None:
+            row = models.User(username=username, display_name=full_name or username, role=role, active=True,
+                              registration_number=registration_number, failed_sign_ins=0)
+            session.add(row)
+            session.flush()
+        user = ActingUser(row.id, row.username, row.display_name, row.role, row.registration_number)
     return AppContext(db, user)
 
 
-def open_as_tester(data_dir: Path | None = None, url: str | None = None, username: str = "tester") -> AppContext:
+def open_as_tester(data_dir: Path | None = None, url: str | None = None, username: str = "tester",
+                   lock_wait: float | None = None) -> AppContext:
     """The clinic opened as the start-up does, signed in as a test account that may do everything."""
     allow_the_test_role()
-    clinic = open_clinic(data_dir, url)
-    return account(clinic.db, username, TESTER, "Test Clinician", "TEST 0001")
+    clinic = open_clinic(data_dir, url, lock_wait)
+    try:
+        return account(clinic.db, username, TESTER, "Test Clinician", "TEST 0001")
+    except BaseException:
+        clinic.close()
+        raise
 
 
 def signed_in_as(data_dir: Path, username: str) -> AppContext:
@@ -66,12 +81,31 @@ def with_clinic_administrator(monkeypatch: object) -> None:
     patch = monkeypatch  # a pytest.MonkeyPatch
     original = startup.open_clinic
 
-    def opened(data_dir: Path | None = None, url: str | None = None) -> startup.Clinic:
-        clinic = original(data_dir, url)
+    def opened(data_dir: Path | None = None, url: str | None = None,
+               lock_wait: float | None = None) -> startup.Clinic:
+        clinic = original(data_dir, url, lock_wait)
         if not clinic.has_accounts:
             create_first_administrator(clinic.db, NewAccount(ADMIN, "Clinic Administrator", "admin", PASSWORD))
+        else:
+            add_clinic_administrator(clinic.db)
         return clinic
 
     patch.setenv("EXAM_APP_USER", ADMIN)  # type: ignore[attr-defined]
     patch.setenv("EXAM_APP_PASSWORD", PASSWORD)  # type: ignore[attr-defined]
     patch.setattr(startup, "open_clinic", opened)  # type: ignore[attr-defined]
+
+
+def add_clinic_administrator(db: Database) -> None:
+    """The clinic administrator's account with its password, if the database has none yet: for a test
+    that opened the clinic as the tester and then runs commands (in this process or another one)."""
+    from sqlalchemy import select
+
+    from exam_app.services.accounts import _hasher
+
+    with db.session() as session:
+        if session.scalar(select(models.User.id).where(models.User.username == ADMIN)) is not None:
+            return
+    with db.session(write=True) as session:
+        if session.scalar(select(models.User).where(models.User.username == ADMIN)) is None:
+            session.add(models.User(username=ADMIN, display_name="Clinic Administrator", role="admin", active=True,
+                                    password_hash=_hasher().hash(PASSWORD), failed_sign_ins=0))

@@ -10,9 +10,20 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from exam_app.services.context import AppContext
-from tests.accounts import allow_the_test_role, open_as_tester
+from tests.accounts import allow_the_test_role, open_as_tester, with_clinic_administrator
 
 POSTGRES_VARIABLE = "EXAM_APP_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's data folder (default database, log, backups) of every test is a temporary one, never
+    the real one of whoever runs the tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+        yield
+
+
 NO_POSTGRES = f"no PostgreSQL server for the storage tests: set {POSTGRES_VARIABLE} (.ci/run starts one)"
 
 
@@ -51,3 +62,10 @@ def sqlite_ctx(tmp_path: Path) -> Iterator[AppContext]:
     context = open_as_tester(data_dir=tmp_path / "data")
     yield context
     context.close()
+
+
+@pytest.fixture
+def clinic_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in the test sign in as the clinic administrator ($EXAM_APP_USER and
+    $EXAM_APP_PASSWORD), whose account every database gets when a command opens it."""
+    with_clinic_administrator(monkeypatch)

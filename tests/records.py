@@ -61,6 +61,21 @@ def two_visit_record() -> dict[str, Any]:
     return document
 
 
+def many_visit_record(record_number: str, visits: int) -> dict[str, Any]:
+    """The example patient under another record number with `visits` complete, normal visits, 20 hours
+    apart and ending before now: a large file for the storage tests."""
+    from datetime import UTC, datetime, timedelta
+
+    from exam_app.interop.exam_record import visit_document
+
+    document = example()
+    document["patient"]["record_number"] = record_number
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=visits)
+    document["visits"] = [visit_document(complete(Visit(examined_at=start + timedelta(hours=20 * i),
+                                                        examiner="pt.smith"))) for i in range(visits)]
+    return document
+
+
 def write(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path

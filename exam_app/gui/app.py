@@ -1,19 +1,23 @@
-"""Starting the desktop app: open the database (migrations first), then the main window."""
+"""Starting the desktop app: open the database (migrations first; a damaged one is offered its
+latest backup), then the main window, with automatic backups while it runs."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from exam_app.gui.inputs import install_wheel_guard
+from exam_app.logging_setup import log
+from exam_app.masking import mask_passwords
 from exam_app.paths import resource_path
 from exam_app.services.accounts import sign_in
 from exam_app.services.context import ActingUser, AppContext, ServiceError
 from exam_app.services.startup import Clinic, open_clinic
-from exam_app.store.database import DatabaseError
+from exam_app.store.database import DatabaseError, database_url
 
 
 def style_sheet() -> str:
@@ -31,15 +35,40 @@ def make_application() -> QApplication:
     return app
 
 
+class _ErrorReport:
+    """Any error no screen handled: the whole story in the log, one line for the user, never a
+    traceback on the terminal only (and never a second box while one is shown)."""
+
+    def __init__(self) -> None:
+        self.showing = False
+
+    def __call__(self, kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("unhandled error", exc_info=(kind, error, trace))
+        if isinstance(error, DatabaseError | ServiceError):
+            line = str(error)
+        else:
+            line = f"unexpected error: {kind.__name__}: {error} (the details are in the app's log)"
+        line = mask_passwords(line)
+        print(f"exam-app: {line}", file=sys.stderr)
+        if self.showing or QApplication.instance() is None:
+            return
+        self.showing = True
+        try:
+            QMessageBox.warning(QApplication.activeWindow(), "Lower-limb exam recorder", line)
+        finally:
+            self.showing = False
+
+
 def run_app(data_dir: Path | None = None, url: str | None = None, username: str | None = None,
             password: str | None = None) -> int:
-    """Open the clinic, ask who is signing in (or create its first account), then the main window."""
+    """Open the clinic (or offer its latest backup when its database is damaged), ask who is signing
+    in (or create its first account), then the main window."""
+    from exam_app.gui.recovery import open_or_recover
+
     app = make_application()
-    try:
-        clinic = open_clinic(data_dir, url)
-    except (DatabaseError, ServiceError) as error:
-        print(f"exam-app: {error}", file=sys.stderr)
-        QMessageBox.critical(None, "Cannot open the database", str(error))
+    sys.excepthook = _ErrorReport()
+    clinic = open_or_recover(lambda: open_clinic(data_dir, url), database_url(data_dir, url))
+    if clinic is None:
         return 1
     try:
         user = first_user(clinic, username, password)
@@ -80,13 +109,17 @@ class WindowKeeper(QObject):
         self.window: QWidget | None = None
 
     def open(self, ctx: AppContext) -> None:
+        from exam_app.gui.backup_schedule import AutomaticBackups
         from exam_app.gui.main_window import MainWindow
 
         old = self.window
         window = MainWindow(ctx)
         window.other_user_signed_in.connect(self.open)
         window.show()
+        backups = AutomaticBackups(ctx, window)  # the app's own: whoever is signed in
+        backups.report.connect(lambda text: window.statusBar().showMessage(text, 30_000))
         QTimer.singleShot(0, window.offer_drafts)
+        QTimer.singleShot(0, backups.start)
         self.window = window
         if old is not None:
             old.close()

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
+from exam_app.presentation import palette
 from exam_app.services.accounts import list_accounts
-from exam_app.services.audit import AuditEntry, audit_entries, entries_csv, verify_trail
+from exam_app.services.audit import AuditEntry, audit_entries, entries_csv, recorded_actions, verify_trail
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.wording import moment
 
@@ -70,11 +71,7 @@ class AuditViewer(QDialog):
         self.action.setAccessibleName("Only this action")
         self.action.setEditable(True)
         self.action.addItem("", None)
-        for action in ("signed_in", "sign_in_failed", "account_locked", "screen_locked", "record_viewed",
-                       "patient_registered", "patient_edited", "visit_started", "visit_signed", "visit_amended",
-                       "draft_discarded", "doctor_note_signed", "referral_issued", "referral_reprinted",
-                       "record_imported", "records_exported", "setting_changed", "account_created",
-                       "account_disabled", "password_reset", "audit_verified"):
+        for action in recorded_actions(ctx):
             self.action.addItem(action, action)
         self.since = QDateEdit()
         self.since.setCalendarPopup(True)
@@ -151,10 +148,10 @@ class AuditViewer(QDialog):
     def verify(self) -> None:
         problems = verify_trail(self.ctx)
         if not problems:
-            self.verdict.setText("<b style='color:#2b7a3d'>The trail holds:</b> every event is chained to the one "
-                                 "before, every signed visit and every issued letter is as recorded.")
+            self.verdict.setText(f"<b style='color:{palette().good}'>The trail holds:</b> every event is chained to "
+                                 "the one before, every signed visit and every issued letter is as recorded.")
         else:
             listed = "".join(f"<li>{p}</li>" for p in problems[:20])
-            self.verdict.setText(f"<b style='color:#a50f15'>{len(problems)} records were changed outside the "
+            self.verdict.setText(f"<b style='color:{palette().alert}'>{len(problems)} records were changed outside the "
                                  f"app:</b><ul>{listed}</ul>")
         self.refresh()

@@ -10,6 +10,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from exam_app.logging_setup import log
+from exam_app.services.context import ServiceError
+from exam_app.store.faults import StorageFault
+
 
 class _Relay(QObject):
     done = Signal(object)
@@ -26,9 +30,21 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as error:  # handed to the caller's on_error, on the GUI thread
+            _log_failure(error)
             self.relay.failed.emit(error)
             return
         self.relay.done.emit(result)
+
+
+def _log_failure(error: Exception) -> None:
+    """Every failure goes to the log: a storage fault (which the screens retry) in one line, anything
+    else with its traceback."""
+    if isinstance(error, StorageFault):
+        log.warning("%s: %s", type(error).__name__, error)
+    elif not isinstance(error, ServiceError):
+        log.error("background work failed", exc_info=error)
+    else:
+        log.info("refused: %s", error)
 
 
 def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],

@@ -56,8 +56,8 @@ MARK_STYLES: dict[str, MarkStyle] = {
     SAME: MarkStyle("=", "#5f6b76", "", "same"),
     RECHECK: MarkStyle("?", "#6b4a00", "#f6dc7d", "recheck: same grade, modifier fell"),
 }
-WINDOW_HEADER = "#cbb8ec"  # the band over the visits inside the window period
-WINDOW_CELL = "#f1ebfa"
+WINDOW_HEADER = palette().window_band  # the band over the visits inside the window period
+WINDOW_CELL = palette().window_cell
 HEADING_FILL = "#e4e8ec"
 SELECTION_EDGE = "#1f5f99"
 
@@ -147,7 +147,8 @@ class ComparisonTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             local = column.examined_at.astimezone()  # as every screen shows times: the clinic's clock
             incomplete = "\nincomplete" if column.incomplete_reason else ""
-            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}{incomplete}".lstrip("0")
+            changed = "\n≠ as signed" if column.changed_since_signing else ""
+            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}{incomplete}{changed}".lstrip("0")
         if role == Qt.ItemDataRole.BackgroundRole and column.within_window:
             return QBrush(QColor(WINDOW_HEADER))
         if role == Qt.ItemDataRole.ForegroundRole and column.progression_within_window:
@@ -217,6 +218,9 @@ def visit_description(column: ComparisonColumn) -> str:
     if column.changes:
         heading = progression_alert().upper() if column.progression_within_window else "Worse"
         text += f"\n{heading}:\n" + "\n".join(f"  {change}" for change in column.changes)
+    if column.changed_since_signing:
+        text += "\nThe assessment differs from the one it was signed with:\n" + "\n".join(
+            f"  {change}" for change in column.changed_since_signing)
     return text
 
 

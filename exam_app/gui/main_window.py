@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.patients = PatientSearch(ctx)
         self.patient = PatientPage(ctx)
         self.editor: VisitEditor | None = None
+        self._close_anyway = False  # the user chose to close although the draft could not be saved
         self.pages = QStackedWidget()
         home = QWidget()
         home_layout = QVBoxLayout(home)
@@ -269,7 +270,7 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         if self.editor is not None:
-            self.editor.controller.save_now()
+            self.editor.controller.save()  # off the GUI thread: under way while the window is locked
             self.editor.doctor.save_now()
         for dialog in [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]:
             dialog.reject()
@@ -287,8 +288,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Signed in as {self.ctx.user.signature} · database {self.ctx.db.url}")
             self.idle.restart()
             return
+        if self.editor is not None and self.editor.controller.unsaved:  # the save begun at the lock
+            self.editor.controller.when_saved(lambda problem: self._hand_over(user, problem))
+            return
+        self._hand_over(user, None)
+
+    def _hand_over(self, user: ActingUser, problem: str | None) -> None:
+        """Another person's window, once the draft of the person before is stored; while it cannot be,
+        the window stays locked with the draft in it (nothing recorded is lost)."""
+        if problem is not None:
+            QMessageBox.warning(self, "The draft on screen is not saved yet",
+                                f"{problem}\n\n{self.ctx.user.display_name}'s visit stays open behind the lock "
+                                "until it is stored: try again in a moment, or sign in as them.")
+            self.lock_form.username.setText(self.ctx.user.username)
+            self.lock_form.focus()
+            return
         if self.editor is not None:
-            self.editor.controller.dirty = False  # saved when the window locked
+            self.editor.controller.dirty = False  # stored: the window closes without asking
             self.editor = None
         self.other_user_signed_in.emit(AppContext(self.ctx.db, user, self.ctx.backup_made))
 
@@ -314,11 +330,24 @@ class MainWindow(QMainWindow):
         AuditViewer(self.ctx, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor is not None and not (self.editor.controller.save_now() and self.editor.doctor.save_now()):
-            answer = QMessageBox.warning(
-                self, "The draft could not be saved", "Close anyway and lose the latest changes?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Close:
+        editor = self.editor
+        if editor is not None and not self._close_anyway:
+            if editor.controller.unsaved:  # saved off the GUI thread first; the window closes after
+                event.ignore()
+                editor.controller.when_saved(self._close_after_saving)
+                return
+            if not editor.doctor.save_now() and not self._lose_changes("The doctor's note could not be saved."):
                 event.ignore()
                 return
         event.accept()
+
+    def _close_after_saving(self, problem: str | None) -> None:
+        if problem is None or self._lose_changes(problem):
+            self._close_anyway = True
+            self.close()
+
+    def _lose_changes(self, problem: str) -> bool:
+        answer = QMessageBox.warning(
+            self, "The draft could not be saved", f"{problem}\n\nClose anyway and lose the latest changes?",
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Close

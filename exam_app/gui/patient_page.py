@@ -25,6 +25,7 @@ from exam_app.gui.rich_text import window_html
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.presentation import palette, pattern_text, progression_alert, urgency_colour, urgency_label
+from exam_app.services.as_signed import in_words
 from exam_app.services.assessment import PatientOverview, VisitRow, patient_overview
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.exports import file_names, save_fhir_bundle
@@ -60,11 +61,17 @@ class VisitTableModel(RowsTableModel):
             if column == self.PATTERN:
                 return pattern_text(assessment.pattern, assessment.nerve)
             if column == self.URGENCY:
-                return urgency_label(assessment.urgency)
+                signed = row.as_signed.get("urgency") if row.as_signed and row.changed_since_signing else None
+                now = urgency_label(assessment.urgency)
+                return now if signed in (None, assessment.urgency) else f"{now} (signed: {urgency_label(str(signed))})"
             if column == self.ALERT:
+                since = " · changed since signing" if row.changed_since_signing else ""
                 if assessment.progression_within_window:
-                    return progression_alert().upper()
-                return "worse" if assessment.worsening.worsened else ""
+                    return progression_alert().upper() + since
+                return ("worse" if assessment.worsening.worsened else "") + since
+        if role == Qt.ItemDataRole.ToolTipRole and row.changed_since_signing and row.as_signed:
+            return (f"Signed with: {in_words(row.as_signed)}. The assessment differs now (visits stored later change "
+                    "what it is compared with): " + "; ".join(row.changed_since_signing))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and row.incomplete_reason:
             return f"Incomplete examination: {row.incomplete_reason}"
         if role == Qt.ItemDataRole.ForegroundRole and assessment is not None:

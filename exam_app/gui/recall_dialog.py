@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.presentation import palette
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.next_examination import next_exam_words
 from exam_app.services.recall import RecallState, mark_recall, recall_history, recall_outcomes
 from exam_app.services.worklist import WorklistEntry
 from exam_app.wording import moment
 
-OVERDUE_RED = "#a50f15"
+OVERDUE_RED = palette().alert  # overdue inside an open window: the colour of the headline alert
 
 
 class RecallDialog(QDialog):
@@ -110,7 +111,7 @@ class RecallDialog(QDialog):
         else:
             words = escape(words)
         basis = "; ".join(state.plan.reasons)
-        return f"{words}<br/><span style='color:#555555'>Based on: {escape(basis)}</span>"
+        return f"{words}<br/><span style='color:{palette().muted}'>Based on: {escape(basis)}</span>"
 
     def _earlier_text(self) -> str:
         try:

@@ -33,6 +33,7 @@ from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.pdf_pages import page_images, print_pdf
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.exports import file_names, save_fhir_bundle
+from exam_app.services.outputs import check_output
 from exam_app.services.referral import (
     DEFAULT_RECIPIENT,
     IssuedLetter,
@@ -218,6 +219,11 @@ class ReferralDialog(QDialog):
         default = str(Path.home() / f"referral-{self.record_number}.pdf")
         path, _ = QFileDialog.getSaveFileName(self, "Save the referral letter", default, "PDF (*.pdf)")
         if path:
+            try:  # the file dialog asked before replacing a file; the database and backups are never replaced
+                check_output(self.ctx, Path(path), force=True, option="Save as")
+            except ServiceError as error:
+                QMessageBox.warning(self, "Not saved", str(error))
+                return
             letter = self._issue()
             if letter is not None:
                 self._save(letter.pdf, Path(path))

@@ -20,13 +20,15 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from exam_app.clinical.compare import BETTER, RECHECK, SAME, WORSE
 from exam_app.clinical.scores import Score
 from exam_app.gui.compare_table import MARK_STYLES
+from exam_app.presentation import palette
 from exam_app.services.comparison import Comparison, ComparisonColumn, ComparisonRow
 
-# Okabe–Ito blue and vermillion, and a line style each, so the two sides part in greyscale too.
-LEFT_COLOUR = "#0072b2"
-RIGHT_COLOUR = "#d55e00"
-WINDOW_COLOUR = "#5b3f8c"
-WINDOW_FILL = QColor(203, 184, 236, 110)
+# The sides' colours of the letter's chart, and a line style each, so they part in greyscale too.
+LEFT_COLOUR = palette().left
+RIGHT_COLOUR = palette().right
+WINDOW_COLOUR = palette().window
+WINDOW_FILL = QColor(palette().window_band)
+WINDOW_FILL.setAlpha(110)
 INK = "#1f2a33"
 _SYMBOLS = {WORSE: "t", BETTER: "t1", SAME: "o", RECHECK: "d"}  # triangle down, up, circle, diamond
 _NOT_COMPARED = "#ffffff"

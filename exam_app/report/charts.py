@@ -21,11 +21,11 @@ from exam_app.presentation import palette
 from exam_app.report.fonts import BODY, BODY_BOLD, register_fonts
 from exam_app.wording import short_day, short_moment
 
-LEFT_COLOUR = HexColor("#0b5f91")
-RIGHT_COLOUR = HexColor("#a84500")
+LEFT_COLOUR = HexColor(palette().left)
+RIGHT_COLOUR = HexColor(palette().right)
 WINDOW_COLOUR = HexColor(palette().window)
 _GRID = HexColor("#d5dbe1")
-_BAND = HexColor("#f8e6e7")  # the window period, light enough to print behind the lines
+_BAND = HexColor(palette().window_cell)  # the window period, light enough to print behind the lines
 _INK = HexColor("#1f2a33")
 _MUTED = HexColor("#5b6670")
 _MAX_LEMS = 25

@@ -7,9 +7,11 @@ Every sign-in, failure, lock and change of an account goes to the audit trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any, NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from exam_app.services.context import ActingUser, AppContext, InvalidInput, NotFound, ServiceError
 from exam_app.store import models
 from exam_app.store.database import Database
+from exam_app.store.faults import StorageFault
 from exam_app.store.repository import audit
 from exam_app.tables import roles
 
@@ -92,41 +95,68 @@ def _check_role(role: str) -> str:
 
 
 def sign_in(db: Database, username: str, password: str, now: datetime | None = None) -> ActingUser:
-    """The account, if the password is its own; SignInRefused otherwise (and the trail says so)."""
+    """The account, if the password is its own; SignInRefused otherwise (and the trail says so).
+
+    The password is checked outside any transaction; what the attempt changes (the count of wrong
+    passwords, the lock, the trail) is written after. A database that cannot take that write (busy,
+    read-only, full) still lets the right password in, so the clinic can read during a fault; the
+    sign-in is then noted in the trail with the first write it takes (`ActingUser.sign_in_unnoted`).
+    """
     moment = now or datetime.now(UTC)
-    rules = roles().accounts
+    name = username.strip().lower()
     with db.session() as session:
-        row = session.scalar(select(models.User).where(models.User.username == username.strip().lower()))
-        if row is None:
-            audit(session, None, "sign_in_failed", "user", username.strip()[:64], {"why": "no such account"})
-            raise SignInRefused("wrong user name or password")
-        if not row.active:
-            audit(session, row.id, "sign_in_failed", "user", row.username, {"why": "account disabled"})
-            raise SignInRefused(f"the account {row.username!r} is disabled: ask the clinic administrator")
-        if row.locked_until is not None and row.locked_until > moment:
-            audit(session, row.id, "sign_in_failed", "user", row.username, {"why": "account locked"})
-            raise SignInRefused(f"the account {row.username!r} is locked after {rules.max_failed_sign_ins} wrong "
-                                f"passwords until {row.locked_until.astimezone():%H:%M}")
-        if not _password_matches(row, password):
-            row.failed_sign_ins += 1
-            audit(session, row.id, "sign_in_failed", "user", row.username,
-                  {"why": "wrong password", "failures": row.failed_sign_ins})
-            if row.failed_sign_ins >= rules.max_failed_sign_ins:
-                row.locked_until = moment + timedelta(minutes=rules.lock_minutes)
-                row.failed_sign_ins = 0
-                audit(session, row.id, "account_locked", "user", row.username,
-                      {"until": row.locked_until.isoformat(), "minutes": rules.lock_minutes})
-                session.commit()
-                raise SignInRefused(f"the account {row.username!r} is now locked for {rules.lock_minutes} min after "
-                                    f"{rules.max_failed_sign_ins} wrong passwords")
+        row = session.scalar(select(models.User).where(models.User.username == name))
+        if row is not None:
+            session.expunge(row)
+    if row is None:
+        _note_refusal(db, None, username.strip()[:64], {"why": "no such account"})
+        raise SignInRefused("wrong user name or password")
+    if not row.active:
+        _note_refusal(db, row.id, row.username, {"why": "account disabled"})
+        raise SignInRefused(f"the account {row.username!r} is disabled: ask the clinic administrator")
+    if row.locked_until is not None and row.locked_until > moment:
+        _note_refusal(db, row.id, row.username, {"why": "account locked"})
+        raise SignInRefused(f"the account {row.username!r} is locked after {roles().accounts.max_failed_sign_ins} "
+                            f"wrong passwords until {row.locked_until.astimezone():%H:%M}")
+    if not _password_matches(row, password):
+        _wrong_password(db, row.id, moment)
+    try:
+        with db.session(write=True) as session:
+            stored = session.get(models.User, row.id)
+            assert stored is not None
+            stored.failed_sign_ins = 0
+            stored.locked_until = None
+            if _hasher().check_needs_rehash(stored.password_hash or ""):
+                stored.password_hash = _hasher().hash(password)
+            audit(session, stored.id, "signed_in", "user", stored.username)
+    except StorageFault:
+        return replace(acting_user(row), sign_in_unnoted=moment)
+    return acting_user(row)
+
+
+def _note_refusal(db: Database, user_id: int | None, username: str, detail: dict[str, Any]) -> None:
+    with contextlib.suppress(StorageFault), db.session(write=True) as session:
+        audit(session, user_id, "sign_in_failed", "user", username, detail)
+
+
+def _wrong_password(db: Database, user_id: int, moment: datetime) -> NoReturn:
+    """Count the wrong password (locking the account after too many) and refuse."""
+    rules = roles().accounts
+    with contextlib.suppress(StorageFault), db.session(write=True) as session:
+        row = session.get(models.User, user_id)
+        assert row is not None
+        row.failed_sign_ins += 1
+        audit(session, row.id, "sign_in_failed", "user", row.username,
+              {"why": "wrong password", "failures": row.failed_sign_ins})
+        if row.failed_sign_ins >= rules.max_failed_sign_ins:
+            row.locked_until = moment + timedelta(minutes=rules.lock_minutes)
+            row.failed_sign_ins = 0
+            audit(session, row.id, "account_locked", "user", row.username,
+                  {"until": row.locked_until.isoformat(), "minutes": rules.lock_minutes})
             session.commit()
-            raise SignInRefused("wrong user name or password")
-        row.failed_sign_ins = 0
-        row.locked_until = None
-        if _hasher().check_needs_rehash(row.password_hash or ""):
-            row.password_hash = _hasher().hash(password)
-        audit(session, row.id, "signed_in", "user", row.username)
-        return acting_user(row)
+            raise SignInRefused(f"the account {row.username!r} is now locked for {rules.lock_minutes} min after "
+                                f"{rules.max_failed_sign_ins} wrong passwords")
+    raise SignInRefused("wrong user name or password")
 
 
 def _password_matches(row: models.User, password: str) -> bool:
@@ -140,7 +170,7 @@ def _password_matches(row: models.User, password: str) -> bool:
 
 def note_lock(ctx: AppContext, reason: str) -> None:
     """The window locked itself (idle) or was locked; noted in the trail."""
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         audit(session, ctx.user.id, "screen_locked", "user", ctx.user.username, {"why": reason})
 
 
@@ -174,7 +204,7 @@ def create_first_administrator(db: Database, account: NewAccount) -> ActingUser:
     """The clinic's first account, an administrator; refused once any account exists."""
     if account.role != "admin":
         raise InvalidInput("role: the first account is the clinic administrator's (--role admin)")
-    with db.session() as session:
+    with db.session(write=True) as session:
         if session.scalar(select(func.count()).select_from(models.User)):
             raise ServiceError("accounts exist already: sign in as an administrator to add one")
         row = _new_row(account)
@@ -187,7 +217,7 @@ def create_first_administrator(db: Database, account: NewAccount) -> ActingUser:
 
 def add_account(ctx: AppContext, account: NewAccount) -> Account:
     ctx.require("users")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         if session.scalar(select(models.User.id).where(models.User.username == account.username.strip().lower())):
             raise InvalidInput(f"user name: {account.username!r} is taken")
         row = _new_row(account)
@@ -214,7 +244,7 @@ def _row(session: Session, username: str) -> models.User:
 def set_active(ctx: AppContext, username: str, active: bool) -> Account:
     """Disable (or enable again) an account; never one's own last way in."""
     ctx.require("users")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _row(session, username)
         if not active and row.id == ctx.user.id:
             raise InvalidInput("you cannot disable your own account")
@@ -234,7 +264,7 @@ def _other_active_admins(session: Session, user_id: int) -> int:
 
 def set_role(ctx: AppContext, username: str, role: str) -> Account:
     ctx.require("users")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _row(session, username)
         before = row.role
         if before == "admin" and role != "admin" and _other_active_admins(session, row.id) == 0:
@@ -251,7 +281,7 @@ def update_details(ctx: AppContext, username: str, full_name: str | None = None,
     own = username.strip().lower() == ctx.user.username
     if not own:
         ctx.require("users")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _row(session, username)
         before = _account(row)
         if full_name is not None:
@@ -273,7 +303,7 @@ def reset_password(ctx: AppContext, username: str, new_password: str) -> None:
     """An administrator gives an account a new password (and unlocks it)."""
     ctx.require("users")
     check_password(new_password)
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _row(session, username)
         row.password_hash = _hasher().hash(new_password)
         row.password_changed_at = datetime.now(UTC)
@@ -284,7 +314,7 @@ def reset_password(ctx: AppContext, username: str, new_password: str) -> None:
 
 def change_own_password(ctx: AppContext, current: str, new_password: str) -> None:
     check_password(new_password)
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _row(session, ctx.user.username)
         if not _password_matches(row, current):
             audit(session, ctx.user.id, "password_change_refused", "user", row.username)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.window import WindowStatus, window_status
+from exam_app.services.as_signed import differences, summary
 from exam_app.services.audit import note_viewed
 from exam_app.services.context import AppContext
 from exam_app.services.visits import earlier_visits, stored_visits
@@ -49,6 +51,8 @@ class VisitRow:
     examiner: str | None
     assessment: VisitAssessment | None  # None for a draft (not assessed until signed)
     incomplete_reason: str | None = None
+    as_signed: dict[str, Any] | None = None  # the engine's answer the visit was signed with
+    changed_since_signing: tuple[str, ...] = ()  # how the answer now differs from it, in words
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,10 @@ class PatientOverview:
     version: int
     visits: list[VisitRow]  # newest first
     window_now: WindowStatus | None  # the latest signed visit's window, measured from now
+
+
+def _changed(as_signed: dict[str, Any] | None, now: VisitAssessment | None, window_days: int) -> tuple[str, ...]:
+    return differences(as_signed, summary(now, window_days, "now")) if now is not None else ()
 
 
 def patient_overview(ctx: AppContext, record_number: str, now: datetime | None = None) -> PatientOverview:
@@ -68,7 +76,8 @@ def patient_overview(ctx: AppContext, record_number: str, now: datetime | None =
     assessments = assess_visits([v.visit for v in signed], ctx.window_days)
     by_id = {v.visit_id: a for v, a in zip(signed, assessments, strict=True)}
     rows = [VisitRow(v.visit_id, v.visit.examined_at, v.status, v.visit.examiner, by_id.get(v.visit_id),
-                     v.visit.incomplete_reason)
+                     v.visit.incomplete_reason, v.signed_assessment,
+                     _changed(v.signed_assessment, by_id.get(v.visit_id), ctx.window_days))
             for v in reversed(stored.visits)]
     window = None
     if assessments:

@@ -91,10 +91,17 @@ def entries_json(entries: list[AuditEntry]) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
+def recorded_actions(ctx: AppContext) -> list[str]:
+    """The actions the trail holds (for choosing one), in alphabetical order."""
+    ctx.require("audit")
+    with ctx.db.session() as session:
+        return list(session.scalars(select(models.AuditEvent.action).distinct().order_by(models.AuditEvent.action)))
+
+
 def verify_trail(ctx: AppContext) -> list[Tampering]:
     """Every broken link, altered signed visit and replaced letter (empty: the trail holds)."""
     ctx.require("audit")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         found = verify(session)
         audit(session, ctx.user.id, "audit_verified", "audit", None, {"problems": len(found)})
         return found
@@ -102,6 +109,4 @@ def verify_trail(ctx: AppContext) -> list[Tampering]:
 
 def note_viewed(ctx: AppContext, record_number: str, what: str) -> None:
     """Opening a patient's record is itself on the record (who looked, when, at what)."""
-    with ctx.db.session() as session:
-        audit(session, ctx.user.id, "record_viewed", "patient", record_number, {"what": what},
-              patient=record_number)
+    ctx.note_viewed(record_number, what)

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
 
 from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.compare import (
@@ -47,8 +49,10 @@ from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.scores import Score
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.clinical.window import WindowStatus, window_status
+from exam_app.services.as_signed import differences, summary
 from exam_app.services.audit import note_viewed
 from exam_app.services.context import AppContext, require_patient
+from exam_app.store import models
 from exam_app.store.records import patient_from_row, read_signed_visits
 from exam_app.tables import rules
 
@@ -73,6 +77,7 @@ class ComparisonColumn:
     lems: tuple[Score, Score]  # left, right
     sensory: SensoryMap  # the visit's light touch and pin prick, for the dermatome map
     incomplete_reason: str | None = None  # signed as incomplete: why
+    changed_since_signing: tuple[str, ...] = ()  # how the engine's answer now differs from the signed one
 
     @property
     def progression_within_window(self) -> bool:
@@ -168,11 +173,14 @@ def compare_visits(ctx: AppContext, record_number: str, now: datetime | None = N
     """The patient's signed visits side by side; NotFound if there is no such patient."""
     patient, stored = _signed_visits(ctx, record_number)
     note_viewed(ctx, patient.record_number, "comparison of visits")
+    as_signed = _answers_signed_with(ctx, [visit_id for visit_id, _, _ in stored])
     window_days = ctx.window_days
     assessments = assess_visits([visit for _, _, visit in stored], window_days)
     histories = compare_cells([visit_cells(a.visit, a.lems, a.sensory) for a in assessments])
     ids = {id(visit): (visit_id, status) for visit_id, status, visit in stored}
-    columns = tuple(_column(*ids[id(a.visit)], a) for a in assessments)
+    columns = tuple(_column(*ids[id(a.visit)], a, differences(as_signed.get(ids[id(a.visit)][0]),
+                                                              summary(a, window_days, "now")))
+                    for a in assessments)
     latest = assessments[-1].window if assessments else None
     window_now = None
     if latest is not None:
@@ -188,7 +196,8 @@ def compare_visits(ctx: AppContext, record_number: str, now: datetime | None = N
     )
 
 
-def _column(visit_id: int, status: str, assessment: VisitAssessment) -> ComparisonColumn:
+def _column(visit_id: int, status: str, assessment: VisitAssessment, changed: tuple[str, ...] = ()
+            ) -> ComparisonColumn:
     visit, window = assessment.visit, assessment.window
     return ComparisonColumn(
         visit_id=visit_id,
@@ -204,6 +213,7 @@ def _column(visit_id: int, status: str, assessment: VisitAssessment) -> Comparis
         lems=(assessment.lems.left, assessment.lems.right),
         sensory={LIGHT_TOUCH: visit.light_touch, PIN_PRICK: visit.pin_prick},
         incomplete_reason=visit.incomplete_reason,
+        changed_since_signing=changed,
     )
 
 
@@ -295,3 +305,12 @@ def _signed_visits(ctx: AppContext, record_number: str) -> tuple[Patient, list[t
     with ctx.db.session() as session:
         patient_row = require_patient(session, record_number)
         return patient_from_row(patient_row), read_signed_visits(session, patient_row.id)
+
+
+def _answers_signed_with(ctx: AppContext, visit_ids: list[int]) -> dict[int, dict[str, Any] | None]:
+    """The engine's answer each visit was signed with, by visit id."""
+    if not visit_ids:
+        return {}
+    with ctx.db.session() as session:
+        return {visit_id: answer for visit_id, answer in session.execute(
+            select(models.Visit.id, models.Visit.signed_assessment).where(models.Visit.id.in_(visit_ids)))}

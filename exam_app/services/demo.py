@@ -21,6 +21,7 @@ from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES
 from exam_app.services.accounts import NewAccount, add_account, create_first_administrator
+from exam_app.services.as_signed import SIGNED, record_as_signed
 from exam_app.services.context import AppContext, InvalidInput
 from exam_app.services.startup import open_clinic
 from exam_app.services.worklist import refresh_status
@@ -309,7 +310,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
     moment = (now or datetime.now(UTC)).astimezone()
     patients = visits = 0
     fingerprints: dict[str, str] = {}
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         examiner = session.scalar(select(models.User).where(models.User.username == _PT))
         stored = set(session.scalars(select(models.Patient.record_number)))
         for patient, patient_visits in demo_patients(count, seed, moment):
@@ -328,6 +329,7 @@ def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | Non
             session.flush()
             refresh_status(session, row, ctx.window_days)
             fingerprints.update({str(v.id): visit_content_hash(v) for v in row.visits})
+            record_as_signed(session, row.id, [v.id for v in row.visits], ctx.window_days, SIGNED)
             patients += 1
         audit(session, ctx.user.id, "demo_filled", "clinic", None,
               {"patients": patients, "visits_added": visits, "seed": seed, "visits": fingerprints})

@@ -77,7 +77,7 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
         raise InvalidInput("surgical consent: record the patient's informed consent to surgical referral "
                            "(the risk of paralysis explained) before signing a plan with surgery")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             visit = session.get(models.Visit, visit_id)
             if visit is None:
                 raise NotFound(f"visit {visit_id} does not exist")
@@ -116,7 +116,7 @@ def add_investigation_result(ctx: AppContext, visit_id: int, investigation: str,
     ctx.require("doctor_note")
     if not result.strip():
         raise InvalidInput("result: write the result to add")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         stored = stored_doctor_note(session, visit_id)
         if stored is None or stored[0].status != NoteStatus.SIGNED:
             raise ServiceError("the doctor's note is not signed yet: write the result in the note itself")

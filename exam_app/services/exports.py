@@ -112,7 +112,11 @@ def export_patient(ctx: AppContext, record_number: str, fmt: str) -> str:
 
 
 def save_fhir_bundle(ctx: AppContext, record_number: str, path: Path) -> Path:
-    """Write the patient's FHIR bundle to `path` (the screens' "Save as FHIR")."""
+    """Write the patient's FHIR bundle to `path` (the screens' "Save as FHIR", whose file dialog has
+    asked before replacing a file; never the database or a backup)."""
+    from exam_app.services.outputs import check_output
+
+    check_output(ctx, path, force=True, option="Save as")
     write_text(path, export_patient(ctx, record_number, FHIR))
     return path
 
@@ -126,7 +130,7 @@ def write_text(path: Path, text: str) -> None:
 
 def _note_export(ctx: AppContext, entity: str, entity_id: str | None, fmt: str, patients: int) -> None:
     """Records leaving the app are noted in the audit trail: who, when, which format, how many."""
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         audit(session, ctx.user.id, "records_exported", entity, entity_id, {"format": fmt, "patients": patients})
 
 
@@ -262,33 +266,33 @@ def read_record_bytes(data: bytes, source: str) -> ExamRecord:
         raise InvalidInput(f"{source}: {error}") from None
 
 
-def import_paths(ctx: AppContext, paths: Iterable[Path]) -> Iterator[ImportOutcome]:
+def import_paths(ctx: AppContext, paths: Iterable[Path], allow_backdated: bool = False) -> Iterator[ImportOutcome]:
     """Record files, folders of them and zip archives of them, one outcome per record file.
 
     A file refused leaves the others alone; a folder or archive that cannot be read at all is one
-    refusal naming it.
+    refusal naming it. `allow_backdated`: see `import_record`.
     """
     for path in paths:
         if path.is_dir() or path.suffix.lower() == ".zip":
             try:
-                yield from import_archive(ctx, path)
+                yield from import_archive(ctx, path, allow_backdated)
             except InvalidInput as error:
                 yield ImportOutcome(str(path), refusal=str(error))
             continue
         try:
-            yield ImportOutcome(str(path), result=import_file(ctx, path))
+            yield ImportOutcome(str(path), result=import_file(ctx, path, allow_backdated))
         except InvalidInput as error:
             yield ImportOutcome(str(path), refusal=str(error))
 
 
-def import_archive(ctx: AppContext, path: Path) -> Iterator[ImportOutcome]:
+def import_archive(ctx: AppContext, path: Path, allow_backdated: bool = False) -> Iterator[ImportOutcome]:
     """The `.json` record files of a folder or a zip archive, in name order, each stored whole or not at all.
 
     Raises InvalidInput when the folder or archive itself cannot be read (not a zip, no record file).
     """
     if path.is_dir():
         members = _folder_members(path)
-        yield from _import_members(ctx, members)
+        yield from _import_members(ctx, members, allow_backdated)
         return
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
@@ -299,7 +303,7 @@ def import_archive(ctx: AppContext, path: Path) -> Iterator[ImportOutcome]:
     except (zipfile.BadZipFile, OSError) as error:
         raise InvalidInput(f"{path}: not a readable zip archive ({error})") from None
     with archive:
-        yield from _import_members(ctx, _zip_members(path, archive))
+        yield from _import_members(ctx, _zip_members(path, archive), allow_backdated)
 
 
 _Member = tuple[str, Callable[[], bytes]]
@@ -350,10 +354,10 @@ def _zip_members(path: Path, archive: zipfile.ZipFile) -> list[_Member]:
     return [(f"{path}/{i.filename}", reader(i, f"{path}/{i.filename}")) for i in infos]
 
 
-def _import_members(ctx: AppContext, members: list[_Member]) -> Iterator[ImportOutcome]:
+def _import_members(ctx: AppContext, members: list[_Member], allow_backdated: bool) -> Iterator[ImportOutcome]:
     for source, read in members:
         try:
             record = read_record_bytes(read(), source)
-            yield ImportOutcome(source, result=import_record(ctx, record, source))
+            yield ImportOutcome(source, result=import_record(ctx, record, source, allow_backdated))
         except InvalidInput as error:
             yield ImportOutcome(source, refusal=str(error))

@@ -135,7 +135,7 @@ def issue_handout(ctx: AppContext, record_number: str, visit_id: int | None = No
     content = handout.content
     pdf = render_safety_net(content)
     digest = hashlib.sha256(pdf).hexdigest()
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = models.SafetyNetSheet(visit_id=handout.visit_id, issued_at=content.issued_at, issued_by_id=ctx.user.id,
                                     summary=_summary(content), sha256=digest, pdf=pdf)
         session.add(row)

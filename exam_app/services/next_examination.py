@@ -151,12 +151,15 @@ def fill_missing_plans(db: Database, refresh: Callable[[Session, int, int], None
     status = models.PatientStatus
     days = max(next_examination_tables()["overdue_listed_days"], rules().window_days.max)
     window_days = clinic_window_days(db)
-    with db.session() as session:
+    missing = models.PatientStatus.next_exam_basis.is_(None)
+    with db.session() as session:  # usually none: no need to wait for the write lock
+        if session.scalars(select(status.patient_id).where(missing).limit(1)).first() is None:
+            return 0
+    with db.session(write=True) as session:
         reviewed = (select(models.Visit.patient_id)
                     .join(models.DoctorNoteRow, models.DoctorNoteRow.visit_id == models.Visit.id)
                     .where(models.DoctorNoteRow.status == NoteStatus.SIGNED,
                            models.DoctorNoteRow.next_review.is_not(None)))
-        missing = status.next_exam_basis.is_(None)
         to_plan = session.scalars(select(status.patient_id).where(missing, or_(
             status.window_ends >= moment, status.last_examined_at >= moment - timedelta(days=days),
             status.patient_id.in_(reviewed)))).all()
@@ -164,7 +167,6 @@ def fill_missing_plans(db: Database, refresh: Callable[[Session, int, int], None
             refresh(session, patient_id, window_days)
         session.execute(update(status).where(missing).values(next_exam_basis=NOT_DUE))
         return len(to_plan)
-
 
 
 def next_exam_words(state: DueState | None) -> str:

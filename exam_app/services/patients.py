@@ -7,14 +7,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from exam_app.clinical.plausibility import birth_date_problem
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, ServiceError, require_patient
 from exam_app.store import models
+from exam_app.store.faults import WriteConflict
 from exam_app.store.records import patient_from_row, search_key, set_patient_fields
 from exam_app.store.repository import audit, patient_by_record_number
 from exam_app.tables import SIGNED_STATUSES
@@ -133,17 +136,31 @@ def check_patient(patient: Patient, today: date | None = None) -> Patient:
     return trimmed
 
 
+@retried_on_conflict
 def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
+    """Register a new patient; InvalidInput if the record number is taken, also when another
+    workstation registered it a moment before (the second registration is run again and finds it)."""
     ctx.require("register_patient")
     patient = check_patient(patient)
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         _refuse_taken(session, patient.record_number)
         row = models.Patient()
         set_patient_fields(row, patient)
         session.add(row)
-        session.flush()
+        flush_new_patient(session, patient.record_number)
         audit(session, ctx.user.id, "patient_registered", "patient", patient.record_number)
         return _summary(row, 0, None)
+
+
+def flush_new_patient(session: Session, record_number: str) -> None:
+    """Flush a patient row whose record number was checked free: another workstation may have taken it
+    in between (PostgreSQL lets both check before either commits); that is a WriteConflict, after
+    which the use case runs again and finds the number taken."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise WriteConflict(f"record number: {record_number!r} was registered on another workstation at the "
+                            "same moment") from None
 
 
 def _refuse_taken(session: Session, record_number: str, own_id: int | None = None) -> None:
@@ -155,19 +172,20 @@ def _refuse_taken(session: Session, record_number: str, own_id: int | None = Non
                            f"{taken.family_name or ''}, {taken.given_name or ''}".rstrip(", "))
 
 
+@retried_on_conflict
 def update_patient(ctx: AppContext, record_number: str, patient: Patient, version: int) -> PatientSummary:
     """Save an edit made on `version`; EditConflict if somebody saved the patient since."""
     ctx.require("register_patient")
     patient = check_patient(patient)
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _row(session, record_number)
             if row.version != version:
                 raise EditConflict(_conflict_message(patient_from_row(row)))
             _refuse_taken(session, patient.record_number, own_id=row.id)
             before = patient_from_row(row)
             set_patient_fields(row, patient)
-            session.flush()
+            flush_new_patient(session, patient.record_number)
             audit(session, ctx.user.id, "patient_edited", "patient", patient.record_number,
                   {"changed": _changed_fields(before, patient)})
             return _summary(row, None, None)

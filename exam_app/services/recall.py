@@ -111,7 +111,7 @@ def mark_recall(ctx: AppContext, record_number: str, outcome: str, booked_for: d
         if booked_for < moment - _BOOKING_CLOCK_SLACK:
             raise InvalidInput(f"booked for: {booked_for.astimezone():%d %b %Y %H:%M} is in the past")
     words = (note or "").strip() or None
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         patient = require_patient(session, record_number)
         status = session.get(models.PatientStatus, patient.id)
         if status is None or status.last_visit_id is None:

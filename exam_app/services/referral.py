@@ -123,10 +123,8 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
         stored_note = stored_doctor_note(session, chosen.id)
         doctor = stored_note[1] if stored_note is not None else None
         signatory = _signatory(session, chosen, stored_note[0] if stored_note else None, signed_by)
-        audit(session, ctx.user.id, "record_viewed", "patient", patient.record_number,
-              {"what": "referral letter", "visit": chosen.id}, patient=patient.record_number)
         follow_up = follow_up_of(session, upto, assessments, issued_at)
-        return ReferralContent(
+        content = ReferralContent(
             letterhead=letterhead(ctx),
             issued_at=issued_at,
             recipient=recipient.strip() or DEFAULT_RECIPIENT,
@@ -145,6 +143,8 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             doctor=doctor,
             follow_up=follow_up,
         )
+    ctx.note_viewed(content.patient.record_number, "referral letter")
+    return content
 
 
 def _signatory(session: Session, visit: models.Visit, note: models.DoctorNoteRow | None,
@@ -214,7 +214,7 @@ def issue_letter(ctx: AppContext, content: ReferralContent, options: ReferralOpt
         raise InvalidInput(f"findings: {options.findings!r} is not one of {', '.join(FINDINGS_CHOICES)}")
     pdf = render_referral(content, options)
     digest = hashlib.sha256(pdf).hexdigest()
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         patient = _patient_with_visits(session, content.patient.record_number)
         visit = next(v for v in patient.visits if v.examined_at == content.visit.examined_at)
         row = models.ReferralLetter(
@@ -232,7 +232,7 @@ def issue_letter(ctx: AppContext, content: ReferralContent, options: ReferralOpt
 def reprint(ctx: AppContext, letter_id: int) -> IssuedLetter:
     """The stored letter, byte for byte; the re-print is noted in the audit trail."""
     ctx.require("refer")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = session.get(models.ReferralLetter, letter_id)
         if row is None:
             raise NotFound(f"no referral letter {letter_id}")

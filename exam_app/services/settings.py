@@ -75,7 +75,7 @@ def set_examination_intervals(ctx: AppContext, hours: dict[str, Any], now: datet
         raise InvalidInput(f"next examination hours: {error}") from None
     ctx.set_setting(INTERVALS_SETTING, checked)
     moment = now or datetime.now().astimezone()
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         open_windows = session.scalars(select(models.PatientStatus.patient_id)
                                        .where(models.PatientStatus.window_ends >= moment)).all()
         for patient_id in open_windows:

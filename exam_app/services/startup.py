@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exam_app.services.accounts import accounts_exist, sign_in
+from exam_app.services.as_signed import record_missing_assessments
+from exam_app.services.backups import folder_before_upgrade
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.worklist import refresh_missing_statuses
 from exam_app.store import migrate
@@ -43,12 +45,15 @@ class Clinic:
         self.db.dispose()
 
 
-def open_clinic(data_dir: Path | None = None, url: str | None = None) -> Clinic:
-    """Open the database and bring it up to date. Raises DatabaseError with a message for the user."""
-    db = open_database(database_url(data_dir, url))
+def open_clinic(data_dir: Path | None = None, url: str | None = None, lock_wait: float | None = None) -> Clinic:
+    """Open the database and bring it up to date. Raises DatabaseError (and NewerDatabaseError) with a
+    message for the user. `lock_wait`: seconds a write waits for another workstation's before it is
+    reported busy."""
+    db = open_database(database_url(data_dir, url), lock_wait)
     try:
-        backup = migrate.upgrade(db)
+        backup = migrate.upgrade(db, folder_before_upgrade(db))
         refresh_missing_statuses(db)
+        record_missing_assessments(db)
     except BaseException:
         db.dispose()
         raise
@@ -56,9 +61,9 @@ def open_clinic(data_dir: Path | None = None, url: str | None = None) -> Clinic:
 
 
 def open_context(data_dir: Path | None = None, url: str | None = None, username: str = "",
-                 password: str = "") -> AppContext:
+                 password: str = "", lock_wait: float | None = None) -> AppContext:
     """Open the clinic and sign in (the command line's way in)."""
-    clinic = open_clinic(data_dir, url)
+    clinic = open_clinic(data_dir, url, lock_wait)
     try:
         return clinic.sign_in(username, password)
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +18,8 @@ from exam_app.clinical.completeness import has_findings, missing_items, unanswer
 from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
+from exam_app.services.as_signed import AMENDED, SIGNED, record_as_signed
+from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.services.patients import EditConflict
 from exam_app.services.worklist import refresh_status
@@ -39,6 +42,7 @@ class OpenVisit:
     visit: Visit
     birth_date: date | None = None
     altered: bool = False  # signed, then changed outside the app: the audit trail does not match
+    signed_assessment: dict[str, Any] | None = None  # the engine's answer it was signed with
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ def _open(row: models.Visit) -> OpenVisit:
     patient = patient_from_row(row.patient)
     name = ", ".join(n for n in (patient.family_name, patient.given_name) if n) or patient.record_number
     return OpenVisit(row.id, patient.record_number, name, row.status, row.version, visit_from_row(row),
-                     patient.birth_date)
+                     patient.birth_date, signed_assessment=row.signed_assessment)
 
 
 def check_visit(visit: Visit, born: date | None = None, now: datetime | None = None) -> None:
@@ -111,11 +115,12 @@ def _check_no_less_complete(before: Visit, after: Visit, born: date | None) -> N
                                "record it, or give the reason it is incomplete")
 
 
+@retried_on_conflict
 def start_visit(ctx: AppContext, record_number: str, examined_at: datetime | None = None) -> OpenVisit:
     """A new draft visit for the patient, examined now by the acting user."""
     ctx.require("record_visit")
     moment = (examined_at or _now()).replace(microsecond=0)
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         patient = require_patient(session, record_number)
         clash = session.scalar(select(models.Visit.id).where(
             models.Visit.patient_id == patient.id, models.Visit.examined_at == moment))
@@ -138,17 +143,17 @@ def open_visit(ctx: AppContext, visit_id: int) -> OpenVisit:
         row = _visit_row(session, visit_id)
         if row.status == VisitStatus.DRAFT:
             ctx.require("view_drafts")
-        opened = _open(row)
-        audit(session, ctx.user.id, "record_viewed", "visit", row.id, {"what": "visit"},
-              patient=row.patient.record_number)
-        return replace(opened, altered=visit_altered(session, row))
+        opened = replace(_open(row), altered=visit_altered(session, row))
+    ctx.note_viewed(opened.record_number, "visit", "visit", visit_id)
+    return opened
 
 
+@retried_on_conflict
 def save_draft(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Store the draft's findings as they are now; returns the new version."""
     ctx.require("record_visit")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             _check_editable(row, version)
             set_visit_fields(row, visit)
@@ -171,6 +176,7 @@ def _conflict(visit_id: int) -> str:
             "saved over it. Reopen the visit to see both.")
 
 
+@retried_on_conflict
 def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> int:
     """Save and sign: the visit becomes read-only. Returns the new version.
 
@@ -179,7 +185,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
     """
     ctx.require("record_visit")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             _check_editable(row, version)
             check_signable(visit, row.patient.birth_date)
@@ -189,6 +195,7 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
             row.signed_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
+            record_as_signed(session, row.patient_id, [row.id], ctx.window_days, SIGNED)
             audit(session, ctx.user.id, "visit_signed", "visit", row.id,
                   {"patient": row.patient.record_number, "examined_at": visit.examined_at.isoformat(),
                    "incomplete_reason": visit.incomplete_reason, "visits": {str(row.id): visit_content_hash(row)}})
@@ -197,13 +204,14 @@ def sign_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int) -> in
         raise EditConflict(_conflict(visit_id)) from None
 
 
+@retried_on_conflict
 def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reason: str) -> int:
     """Correct a signed visit, keeping the original, who, when and why."""
     ctx.require("amend_visit")
     if not reason.strip():
         raise InvalidInput("reason: say why the signed visit is corrected")
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(write=True) as session:
             row = _visit_row(session, visit_id)
             if row.status == VisitStatus.DRAFT:
                 raise ServiceError(f"visit {visit_id} is a draft: edit it directly")
@@ -219,17 +227,20 @@ def amend_visit(ctx: AppContext, visit_id: int, visit: Visit, version: int, reas
             row.updated_at = datetime.now(UTC)
             session.flush()
             refresh_status(session, row.patient, ctx.window_days)
+            signed_with = row.signed_assessment  # replaced by the amendment's: the trail keeps it
+            record_as_signed(session, row.patient_id, [row.id], ctx.window_days, AMENDED)
             audit(session, ctx.user.id, "visit_amended", "visit", row.id,
                   {"patient": row.patient.record_number, "reason": reason.strip(), "before": previous,
-                   "visits": {str(row.id): visit_content_hash(row)}})
+                   "assessment_before": signed_with, "visits": {str(row.id): visit_content_hash(row)}})
             return row.version
     except StaleDataError:
         raise EditConflict(_conflict(visit_id)) from None
 
 
+@retried_on_conflict
 def discard_draft(ctx: AppContext, visit_id: int) -> None:
     ctx.require("record_visit")
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = _visit_row(session, visit_id)
         if row.status != VisitStatus.DRAFT:
             raise ServiceError(f"visit {visit_id} is {row.status}: a signed visit is never deleted")
@@ -239,9 +250,10 @@ def discard_draft(ctx: AppContext, visit_id: int) -> None:
         session.delete(row)
 
 
+@retried_on_conflict
 def close_draft(ctx: AppContext, visit_id: int) -> bool:
     """The examiner leaves a draft: one with nothing recorded is not kept. True if it was removed."""
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         row = session.get(models.Visit, visit_id)
         if row is None or row.status != VisitStatus.DRAFT or has_findings(visit_from_row(row)):
             return False
@@ -252,9 +264,10 @@ def close_draft(ctx: AppContext, visit_id: int) -> bool:
         return True
 
 
+@retried_on_conflict
 def drafts_to_recover(ctx: AppContext) -> list[DraftSummary]:
     """The acting user's unsigned drafts, newest first: what a crash may have left behind."""
-    with ctx.db.session() as session:
+    with ctx.db.session(write=True) as session:
         rows = session.scalars(
             select(models.Visit)
             .where(models.Visit.status == VisitStatus.DRAFT, models.Visit.created_by_id == ctx.user.id)
@@ -291,6 +304,7 @@ class StoredVisit:
     visit_id: int
     status: str
     visit: Visit
+    signed_assessment: dict[str, Any] | None = None  # the engine's answer it was signed with
 
 
 @dataclass(frozen=True)
@@ -305,7 +319,8 @@ def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
     with ctx.db.session() as session:
         patient = require_patient(session, record_number, with_visits=True)
         return StoredVisits(patient_from_row(patient), patient.version,
-                            [StoredVisit(v.id, v.status, visit_from_row(v)) for v in patient.visits])
+                            [StoredVisit(v.id, v.status, visit_from_row(v), v.signed_assessment)
+                             for v in patient.visits])
 
 
 def find_visit(ctx: AppContext, record_number: str, examined_at: datetime) -> int:

@@ -25,7 +25,7 @@ from exam_app.services.recall import RecallState, recall_state
 from exam_app.store import models
 from exam_app.store.database import Database
 from exam_app.store.records import visit_from_row
-from exam_app.store.repository import signed_visits
+from exam_app.store.repository import lock_patient, signed_visits_now
 from exam_app.tables import SIGNED_STATUSES, rules
 
 RECENT_WORSENING = timedelta(days=14)
@@ -56,9 +56,15 @@ class WorklistEntry:
 
 
 def refresh_status(session: Session, patient: models.Patient, window_days: int) -> None:
-    """Recompute the patient's status row from their signed visits (in the caller's transaction)."""
-    signed = signed_visits(patient)
-    row = session.get(models.PatientStatus, patient.id)
+    """Recompute the patient's status row from their signed visits (in the caller's transaction).
+
+    The patient is locked first and the visits read again, so that two workstations signing visits of
+    the same patient at once take turns and the second computes from both visits.
+    """
+    lock_patient(session, patient.id)
+    signed = signed_visits_now(session, patient.id)
+    row = session.scalar(select(models.PatientStatus).where(models.PatientStatus.patient_id == patient.id)
+                         .execution_options(populate_existing=True))
     if not signed:
         if row is not None:
             session.delete(row)
@@ -101,12 +107,17 @@ def refresh_missing_statuses(db: Database) -> int:
     """Fill the status of patients with signed visits but no status row, or one made with another
     window length (after an upgrade or a change of the clinic's setting). Returns how many."""
     days = clinic_window_days(db)
-    with db.session() as session:
-        signed = select(models.Visit.patient_id).where(models.Visit.status.in_(SIGNED_STATUSES)).distinct()
-        current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
-        stale = session.scalars(signed.except_(current)).all()
-        for patient_id in stale:
-            refresh_patient(session, patient_id, days)
+    signed = select(models.Visit.patient_id).where(models.Visit.status.in_(SIGNED_STATUSES)).distinct()
+    current = select(models.PatientStatus.patient_id).where(models.PatientStatus.window_days == days)
+    stale: list[int] = []
+    with db.session() as session:  # usually nothing to do: no need to wait for the write lock
+        waiting = session.scalars(signed.except_(current).limit(1)).first() is not None
+    if waiting:
+        with db.session(write=True) as session:
+            # In order of id, so two workstations starting at once lock the patients in the same order.
+            stale = sorted(session.scalars(signed.except_(current)).all())
+            for patient_id in stale:
+                refresh_patient(session, patient_id, days)
     return len(stale) + fill_missing_plans(db, refresh_patient)
 
 

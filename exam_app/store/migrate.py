@@ -3,9 +3,7 @@ and refuse a database written by a newer version of the app."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -13,14 +11,23 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from exam_app.paths import migrations_path
-from exam_app.store.database import Database, DatabaseError
+from exam_app.store.backup import backup_sqlite, owner_only_folder, stamp
+from exam_app.store.database import Database, DatabaseError, NotAClinicDatabase
+from exam_app.store.faults import StorageFault
 
 
 class NewerDatabaseError(DatabaseError):
     """The database was written by a newer version of the app."""
+
+
+class ForeignDatabase(NotAClinicDatabase):
+    """The database holds another program's tables: never taken for a new clinic."""
+
+# Two workstations starting a new version at once: one migrates, the other waits and finds it done.
+_MIGRATION_LOCK = 7_345_100
 
 
 @dataclass(frozen=True)
@@ -49,37 +56,74 @@ def schema_status(db: Database) -> SchemaStatus:
     head = script.get_current_head()
     assert head is not None, "the migrations folder has no revision"
     try:
-        with db.engine.connect() as connection:
+        with db.connect() as connection:
             heads = MigrationContext.configure(connection).get_current_heads()
+    except StorageFault:
+        raise
     except Exception as error:
-        raise DatabaseError(f"cannot read the database {db.url}: {error}") from None
+        raise DatabaseError(f"cannot read the database {db.where}: {error}") from None
     current = heads[0] if heads else None
-    if current is not None:
-        try:
-            known = script.get_revision(current)
-        except CommandError:
-            known = None
-        if known is None:
-            raise NewerDatabaseError(
-                f"the database {db.url} was written by a newer version of the app (schema {current}); "
-                "install that version or newer to open it"
-            )
+    if current is not None and not revision_known(current):
+        raise NewerDatabaseError(
+            f"the database {db.where} was written by a newer version of the app (schema {current}); "
+            "install that version or newer to open it"
+        )
     return SchemaStatus(current, head)
 
 
+def revision_known(revision: str) -> bool:
+    """Whether this version of the app knows the schema revision (False: written by a newer one)."""
+    try:
+        return _script().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def check_is_clinic(db: Database) -> None:
+    """ForeignDatabase or NotAClinicDatabase unless the database is a clinic's, or a new one.
+
+    An empty database is a new clinic only when the app has just created it (a new SQLite path) or it
+    is a server database (made empty by its administrator); an existing empty SQLite file is refused.
+    """
+    with db.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    if "alembic_version" in tables:
+        return
+    if tables:
+        listed = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+        raise ForeignDatabase(f"the database {db.where} holds tables of another program ({listed}), not a "
+                              "clinic: choose another database")
+    if db.is_sqlite and not db.created:
+        raise NotAClinicDatabase(
+            f"the database {db.where} is an empty SQLite file: it holds no clinic and is not taken for a new "
+            "one. Restore the latest backup (`exam-app restore FILE`), or move the file away to start a new "
+            "clinic")
+
+
 def upgrade(db: Database, backup_dir: Path | None = None) -> Path | None:
-    """Bring the schema to head. Returns the path of the SQLite backup made first, if any."""
+    """Bring the schema to head. Returns the path of the SQLite backup made first, if any.
+
+    Refuses a database of another program, an existing empty SQLite file and a newer schema.
+    """
     status = schema_status(db)
     if status.up_to_date:
         return None
+    if status.current is None:
+        check_is_clinic(db)
     backup = None
     if db.sqlite_file is not None and _has_tables(db):
-        backup = backup_sqlite(db, backup_dir or db.sqlite_file.parent, f"before-{status.head}")
+        folder = backup_dir or db.sqlite_file.parent / "backups"
+        owner_only_folder(folder)
+        backup = folder / f"{db.sqlite_file.stem}.before-{status.head}-{stamp()}.sqlite3"
+        backup_sqlite(db, backup)
+    kept = f"; a copy made before is {backup}" if backup is not None else ""
     try:
         _run(db, "upgrade", status.head)
-    except Exception as error:  # the transaction is rolled back: the schema stays where it was
-        kept = f"; a copy made before is {backup}" if backup is not None else ""
-        raise DatabaseError(f"cannot upgrade the database {db.url} to schema {status.head}: {error}{kept}") from None
+    except StorageFault as fault:  # the transaction is rolled back: the schema stays where it was
+        raise type(fault)(f"{fault}{kept}") from fault
+    except Exception as error:
+        raise DatabaseError(f"cannot upgrade the database {db.where} to schema {status.head}: {error}{kept}") \
+            from None
     return backup
 
 
@@ -89,7 +133,9 @@ def downgrade(db: Database, revision: str) -> None:
 
 def _run(db: Database, direction: str, revision: str) -> None:
     config = _config()
-    with db.engine.begin() as connection:
+    with db.begin(write=True) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         if direction == "upgrade":
             command.upgrade(config, revision)
@@ -98,23 +144,5 @@ def _run(db: Database, direction: str, revision: str) -> None:
 
 
 def _has_tables(db: Database) -> bool:
-    return bool(inspect(db.engine).get_table_names())
-
-
-def backup_sqlite(db: Database, folder: Path, label: str) -> Path:
-    """A consistent copy of the SQLite file (the online backup API, safe with WAL)."""
-    source_file = db.sqlite_file
-    assert source_file is not None
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{source_file.stem}.{label}.{stamp}.sqlite3"
-    source = sqlite3.connect(source_file)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return target
+    with db.connect() as connection:
+        return bool(inspect(connection).get_table_names())

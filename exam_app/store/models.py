@@ -146,6 +146,10 @@ class Visit(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column()
+    # The engine's answer the visit was signed (or imported, or amended) with: urgency, pattern,
+    # worsening, progression. Kept as it was when visits added later, e.g. an earlier visit imported
+    # afterwards, change what the engine says of it now; shown beside the current answer then.
+    signed_assessment: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     patient: Mapped[Patient] = relationship(back_populates="visits")

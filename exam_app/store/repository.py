@@ -32,6 +32,36 @@ def patient_by_record_number(session: Session, record_number: str, with_visits: 
     return session.scalar(query)
 
 
+def lock_patient(session: Session, patient_id: int) -> None:
+    """Hold the patient's row until the transaction ends, so that workstations changing the same
+    patient's signed visits (and the worklist row computed from them) take turns.
+
+    PostgreSQL: FOR NO KEY UPDATE, which still lets others insert visits referring to the patient (their
+    foreign key check takes a key-share lock) but not lock the patient themselves. After the lock is
+    granted the next statements see everything committed before, however long it waited. SQLite:
+    a writing transaction holds the whole database already (BEGIN IMMEDIATE), so nothing is added.
+    """
+    session.execute(select(models.Patient.id).where(models.Patient.id == patient_id)
+                    .with_for_update(key_share=True))
+
+
+def signed_visits_now(session: Session, patient_id: int) -> list[models.Visit]:
+    """The patient's signed and amended visits as stored now, with their findings, in order of
+    examination: read again rather than taken from rows loaded earlier in the transaction (which
+    another workstation may have changed since)."""
+    return [v for v in stored_visits_now(session, patient_id) if v.status in SIGNED_STATUSES]
+
+
+def stored_visits_now(session: Session, patient_id: int) -> list[models.Visit]:
+    """Every visit of the patient (drafts too) as stored now, with findings, in order of examination."""
+    return list(session.scalars(
+        select(models.Visit)
+        .where(models.Visit.patient_id == patient_id)
+        .order_by(models.Visit.examined_at)
+        .options(selectinload(models.Visit.findings))
+        .execution_options(populate_existing=True)))
+
+
 def signed_visits(patient: models.Patient) -> list[models.Visit]:
     """The patient's signed and amended visits, in order of examination (drafts are not findings yet)."""
     return [v for v in patient.visits if v.status in SIGNED_STATUSES]

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts import with_clinic_administrator
-
 
 @pytest.fixture(autouse=True)
-def clinic_admin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def commands_sign_in(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("no_clinic_admin") is None:
-        with_clinic_administrator(monkeypatch)
+        request.getfixturevalue("clinic_admin")

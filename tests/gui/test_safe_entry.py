@@ -266,7 +266,7 @@ def test_an_unfinished_examination_goes_to_its_first_gap_or_is_signed_incomplete
 
     _answer(qtbot, "Sign as incomplete…", reason="acute pain: could not stand or lie prone")
     editor.sign()
-    assert editor.controller.status == "signed"
+    qtbot.waitUntil(lambda: editor.controller.status == "signed")  # stored off the GUI thread
     stored = open_visit(gui_ctx, editor.controller.visit_id).visit
     assert stored.incomplete_reason == "acute pain: could not stand or lie prone"
     assert "incomplete: acute pain" in editor.header.text()
@@ -281,6 +281,7 @@ def test_a_complete_examination_is_signed_from_a_button_that_says_so(
     seen = _answer(qtbot, "Sign visit")
     editor.sign()
     assert "read-only" in seen[0]
+    qtbot.waitUntil(lambda: editor.controller.status == "signed")
     assert open_visit(gui_ctx, editor.controller.visit_id).status == "signed"
 
 

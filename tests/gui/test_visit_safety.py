@@ -146,7 +146,7 @@ def test_a_signed_visit_is_corrected_as_an_amendment_that_keeps_the_original(
 
     QTimer.singleShot(0, give_reason)
     editor.sign()  # Ctrl+S while amending saves the amendment
-    assert editor.controller.status == "amended"
+    qtbot.waitUntil(lambda: editor.controller.status == "amended")  # stored off the GUI thread
     assert open_visit(gui_ctx, opened.visit_id).visit.motor["ankle_dorsiflexion"] == {"left": "3", "right": "5"}
     with gui_ctx.db.session() as session:
         amendment = session.scalar(select(models.VisitAmendment))

@@ -2,12 +2,20 @@
 
 The pages of the visit editor only call the `set_*` methods and listen to `changed`; nothing else
 writes the visit. Autosave runs `AUTOSAVE_MS` after the last change, so a crash loses at most that.
+
+Every write of the visit (autosave, signing, an amendment) runs off the GUI thread, one after the
+other, so the window never waits for the database. When the database cannot take the draft (another
+workstation writing, a full disk, a read-only or damaged database) the findings stay on screen, the
+editor says why, and the save is tried again every `RETRY_MS` until it is stored.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -17,13 +25,26 @@ from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import History, TensionSign, Visit
 from exam_app.clinical.vocabulary import RedFlag, vocabulary
 from exam_app.clinical.window import WindowStatus
+from exam_app.gui.background import run_in_background
+from exam_app.services.as_signed import differences, summary
 from exam_app.services.assessment import DraftAssessor
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.visits import OpenVisit, amend_visit, save_draft, sign_visit
+from exam_app.store.faults import DatabaseBusy, StorageFault
 from exam_app.tables import SIGNED_STATUSES, VisitStatus
 
 AUTOSAVE_MS = 1500
+RETRY_MS = 5000  # a draft the database could not take is tried again this often
 AMENDING = "amending"  # a signed visit being corrected: saved, with its reason, in one step
+SIGNING = "signing"  # the signature (or amendment) is on its way to the database: nothing is edited
+
+
+def not_saved_words(fault: StorageFault) -> str:
+    """What the editor says while a draft waits for the database."""
+    if isinstance(fault, DatabaseBusy):
+        return "Another workstation is writing; retrying. The findings are kept on screen."
+    return (f"Not saved: {fault}. The findings are kept on screen and saved again every "
+            f"{RETRY_MS // 1000} s.")
 
 
 def _set_sided(values: dict[str, dict[str, str]], item: str, side: str, value: str) -> dict[str, dict[str, str]]:
@@ -43,7 +64,10 @@ class VisitController(QObject):
     changed = Signal()
     assessed = Signal(object)  # VisitAssessment
     saved = Signal(object)  # datetime of the save
-    save_failed = Signal(str)
+    save_failed = Signal(str)  # refused for good (e.g. saved on another workstation): the user must act
+    save_waiting = Signal(str)  # the database could not take it now: kept on screen and retried
+    saving = Signal()  # a save went to the database
+    sign_refused = Signal(str)  # the signature or amendment was not stored, and why
     emergency_raised = Signal(list)  # the emergency red flags answered yes
     visit_signed = Signal()
     input_problems_changed = Signal()
@@ -60,6 +84,7 @@ class VisitController(QObject):
         self.status = opened.status
         self.version = opened.version
         self.visit = opened.visit
+        self.signed_assessment = opened.signed_assessment  # the engine's answer it was signed with
         self.assessor = assessor
         self.dirty = False
         self._status_before_amendment = opened.status
@@ -69,13 +94,29 @@ class VisitController(QObject):
         # the screen shows something that was not taken. Keyed by the input's accessible name.
         self.input_problems: dict[str, str] = {}
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_now)
+        self._autosave.timeout.connect(self.save)
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
+        self._retry.timeout.connect(self.save)
+        # Writes waiting their turn: each is (start, done, failed); `start` runs on the GUI thread when
+        # its turn comes and returns the work for the background (so it takes the version then).
+        self._writes: deque[tuple[Callable[[], Callable[[], Any]], Callable[[Any], None],
+                                  Callable[[Exception], None]]] = deque()
+        self._writing = False
+        self._save_queued = False
+        self._saving_visit: Visit | None = None
+        self._when_saved: list[Callable[[str | None], None]] = []
+        self.problem: str | None = None  # why the last save did not store the draft, until one does
 
     # ---------------------------------------------------------------- reading
 
     @property
     def read_only(self) -> bool:
         return self.status not in (VisitStatus.DRAFT, AMENDING)
+
+    @property
+    def unsaved(self) -> bool:
+        """Something on screen is not in the database yet (or is on its way)."""
+        return (self.dirty and not self.read_only and not self.amending) or self._writing or bool(self._writes)
 
     @property
     def amending(self) -> bool:
@@ -85,6 +126,12 @@ class VisitController(QObject):
         if self._assessment is None:
             self._assessment = self.assessor.assess(self.visit)
         return self._assessment
+
+    def changed_since_signing(self) -> tuple[str, ...]:
+        """How the engine's answer now differs from the one the visit was signed with (read-only visits)."""
+        if not self.read_only or not self.signed_assessment:
+            return ()
+        return differences(self.signed_assessment, summary(self.assessment(), self.assessor.window_days, "now"))
 
     def window_now(self, now: datetime) -> WindowStatus:
         return self.assessor.window_now(self.assessment(), now)
@@ -227,20 +274,86 @@ class VisitController(QObject):
 
     # ---------------------------------------------------------------- saving
 
-    def save_now(self) -> bool:
-        """Store the draft now; False (and `save_failed`) if the store refused."""
+    def _write(self, start: Callable[[], Callable[[], Any]], done: Callable[[Any], None],
+               failed: Callable[[Exception], None]) -> None:
+        self._writes.append((start, done, failed))
+        self._next_write()
+
+    def _next_write(self) -> None:
+        if self._writing or not self._writes:
+            return
+        start, done, failed = self._writes.popleft()
+        self._writing = True
+        work = start()
+
+        def finished(result: Any) -> None:
+            self._writing = False
+            done(result)
+            self._next_write()
+
+        def broke(error: Exception) -> None:
+            self._writing = False
+            failed(error)
+            self._next_write()
+
+        run_in_background(work, finished, broke, self)
+
+    def save(self) -> None:
+        """Store the draft now, off the GUI thread (`saved`, `save_waiting` or `save_failed` follows)."""
         self._autosave.stop()
+        self._retry.stop()
         if self.read_only or self.amending or not self.dirty:
-            return True
-        try:
-            self.version = save_draft(self.ctx, self.visit_id, self.visit, self.version)
-        except ServiceError as error:
-            self.save_failed.emit(str(error))
-            return False
-        self.dirty = False
+            self._settle()
+            return
+        if self._save_queued:
+            return
+        self._save_queued = True
+        self.saving.emit()
+
+        def start() -> Callable[[], Any]:
+            self._save_queued = False
+            visit, version = self.visit, self.version
+            self._saving_visit = visit
+            return lambda: save_draft(self.ctx, self.visit_id, visit, version)
+
+        self._write(start, self._draft_saved, self._draft_not_saved)
+
+    def _draft_saved(self, version: int) -> None:
+        self.version = version
+        if self.visit is self._saving_visit:  # nothing typed while it was on its way
+            self.dirty = False
+        self.problem = None
         self.last_saved = datetime.now().astimezone()
         self.saved.emit(self.last_saved)
-        return True
+        self._settle()
+
+    def _draft_not_saved(self, error: Exception) -> None:
+        if isinstance(error, StorageFault):
+            self.problem = not_saved_words(error)
+            self._retry.start()
+            self.save_waiting.emit(self.problem)
+        elif isinstance(error, ServiceError):
+            self.problem = str(error)
+            self.save_failed.emit(self.problem)
+        else:
+            raise error  # a fault of the app: the application's error hook logs it and says so
+        self._settle()
+
+    def when_saved(self, then: Callable[[str | None], None]) -> None:
+        """Call `then(None)` once everything on screen is stored, or `then(why)` when a save fails."""
+        self._when_saved.append(then)
+        if self.unsaved and not self._writing and not self._writes:
+            self.save()
+        else:
+            self._settle()
+
+    def _settle(self) -> None:
+        if self._writing or self._writes or not self._when_saved:
+            return
+        problem = self.problem if self.unsaved else None
+        waiting, self._when_saved = self._when_saved, []
+        for then in waiting:
+            then(problem)
 
     def begin_amendment(self) -> None:
         """Open a signed visit for correction (the original is kept when the amendment is saved)."""
@@ -260,25 +373,54 @@ class VisitController(QObject):
         self.assessed.emit(self.assessment())
 
     def save_amendment(self, reason: str) -> None:
-        """Store the correction with its reason; raises ServiceError (e.g. no reason) and keeps editing."""
+        """Store the correction with its reason, off the GUI thread: `visit_signed` follows, or
+        `sign_refused` (e.g. no reason) and the correction stays on screen."""
         if self.input_problems:
             raise ServiceError(f"a value on screen was refused: {next(iter(self.input_problems.values()))}")
-        self.version = amend_visit(self.ctx, self.visit_id, self.visit, self.version, reason)
-        self.status = VisitStatus.AMENDED
-        self.dirty = False
-        self.visit_signed.emit()
+        visit = self.visit
+        self.status = SIGNING
+
+        def start() -> Callable[[], Any]:
+            version = self.version
+            return lambda: amend_visit(self.ctx, self.visit_id, visit, version, reason)
+
+        def done(version: int) -> None:
+            self.version, self.status, self.dirty = version, VisitStatus.AMENDED, False
+            self.visit_signed.emit()
+
+        self._write(start, done, lambda error: self._not_signed(error, AMENDING))
 
     def sign(self, incomplete_reason: str | None = None) -> None:
-        """Sign the visit as it is on screen (as incomplete, with the reason, when one is given).
+        """Sign the visit as it is on screen (as incomplete, with the reason, when one is given), off the
+        GUI thread: `visit_signed` follows, or `sign_refused` with the reason and the visit stays a draft.
 
-        Raises ServiceError with the reason when it cannot be signed: the rules are the services'.
+        Raises ServiceError at once for a value on screen that was refused; the other rules are the
+        services'.
         """
         if self.input_problems:
             raise ServiceError(f"a value on screen was refused: {next(iter(self.input_problems.values()))}")
         self._autosave.stop()
+        self._retry.stop()
         visit = replace(self.visit, incomplete_reason=incomplete_reason)
-        self.version = sign_visit(self.ctx, self.visit_id, visit, self.version)
-        self.visit = visit
-        self.status = VisitStatus.SIGNED
-        self.dirty = False
-        self.visit_signed.emit()
+        self.status = SIGNING
+
+        def start() -> Callable[[], Any]:
+            version = self.version  # after any save still on its way
+            return lambda: sign_visit(self.ctx, self.visit_id, visit, version)
+
+        def done(version: int) -> None:
+            self.version, self.visit, self.status, self.dirty = version, visit, VisitStatus.SIGNED, False
+            self.problem = None
+            self.visit_signed.emit()
+
+        self._write(start, done, lambda error: self._not_signed(error, VisitStatus.DRAFT))
+
+    def _not_signed(self, error: Exception, back_to: str) -> None:
+        if not isinstance(error, (ServiceError, StorageFault)):
+            self.status = back_to
+            raise error
+        self.status = back_to
+        if back_to == VisitStatus.DRAFT and self.dirty:
+            self._retry.start()  # the draft itself is still saved as soon as the database lets it
+        self.changed.emit()
+        self.sign_refused.emit(str(error))

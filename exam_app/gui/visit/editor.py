@@ -9,6 +9,7 @@ visit, Escape goes back to the patient (the draft is saved; a draft with nothing
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from functools import partial
 from html import escape
@@ -30,7 +31,7 @@ from exam_app.clinical.completeness import MissingItem, Part
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.safety_net_print import SafetyNetPrinting
-from exam_app.gui.visit.controller import AMENDING, VisitController
+from exam_app.gui.visit.controller import AMENDING, SIGNING, VisitController
 from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.history_page import HistoryPage
 from exam_app.gui.visit.motor_page import MotorPage
@@ -38,8 +39,10 @@ from exam_app.gui.visit.page import VisitPage
 from exam_app.gui.visit.review_page import ReviewPage
 from exam_app.gui.visit.sensory_page import SensoryPage
 from exam_app.gui.visit.signs_page import SignsPage
+from exam_app.presentation import palette
 from exam_app.services.context import ServiceError
 from exam_app.services.visits import close_draft
+from exam_app.store.database import DatabaseError
 from exam_app.tables import SIGNED_STATUSES, VisitStatus
 
 
@@ -75,6 +78,20 @@ class EmergencyAlert(QFrame):
         self.acknowledge.setText("Acknowledged")
 
 
+class StorageProblem(QLabel):
+    """Across the top while the database cannot take the draft: why, and that nothing typed is lost."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("storageProblem")
+        self.setAccessibleName("Saving problem")
+        self.setWordWrap(True)
+        colours = palette()
+        self.setStyleSheet(f"background:{colours.notice}; color:{colours.notice_text}; padding:6px; "
+                           f"border:1px solid {colours.notice_edge};")
+        self.hide()
+
+
 class VisitEditor(QWidget):
     closed = Signal()  # back to the patient
     signed = Signal()
@@ -85,6 +102,7 @@ class VisitEditor(QWidget):
     def __init__(self, controller: VisitController) -> None:
         super().__init__()
         self.controller = controller
+        controller.setParent(self)  # its timers (autosave, retry) end with the editor
         self.header = QLabel()
         self.header.setObjectName("visitHeader")
         self.save_state = QLabel()
@@ -104,6 +122,7 @@ class VisitEditor(QWidget):
         self.safety_net.failed.connect(self._safety_net_failed)
         self._original = controller.visit
         self.alert = EmergencyAlert()
+        self.storage_problem = StorageProblem()
         self.history = HistoryPage(controller)
         self.motor = MotorPage(controller)
         self.sensory = SensoryPage(controller)
@@ -126,6 +145,7 @@ class VisitEditor(QWidget):
         top.addWidget(self.cancel_amend_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.storage_problem)
         layout.addWidget(self.alert)
         if controller.altered:  # the audit trail does not match what is stored: say so, loudly
             tampered = QLabel("<b>This signed visit was changed outside the app after it was signed.</b> What is "
@@ -133,7 +153,7 @@ class VisitEditor(QWidget):
                               "the audit trail's check (exam-app audit verify).")
             tampered.setObjectName("emergencyAlert")
             tampered.setWordWrap(True)
-            tampered.setStyleSheet("background: #a50f15; color: white; padding: 8px;")
+            tampered.setStyleSheet(f"background: {palette().alert}; color: {palette().alert_text}; padding: 8px;")
             tampered.setAccessibleName("Warning: the signed visit was changed outside the app")
             layout.insertWidget(1, tampered)
         layout.addWidget(self.pages, 1)
@@ -148,7 +168,11 @@ class VisitEditor(QWidget):
         shortcut("back", self, self.close_visit)
 
         controller.saved.connect(self._saved)
+        controller.saving.connect(lambda: self.save_state.setText("Saving…"))
+        controller.save_waiting.connect(self._save_waiting)
         controller.save_failed.connect(self._save_failed)
+        controller.visit_signed.connect(self._signed)
+        controller.sign_refused.connect(self._sign_refused)
         controller.emergency_raised.connect(self.alert.raise_for)
         controller.changed.connect(self._changed)
         self._show_header()
@@ -179,12 +203,13 @@ class VisitEditor(QWidget):
     def _show_header(self) -> None:
         c = self.controller
         state = {VisitStatus.DRAFT: "draft — saved as you type", VisitStatus.SIGNED: "signed, read-only",
-                 VisitStatus.AMENDED: "amended, read-only", AMENDING: "being corrected — not saved yet"}[c.status]
+                 VisitStatus.AMENDED: "amended, read-only", AMENDING: "being corrected — not saved yet",
+                 SIGNING: "being signed…"}[c.status]
         if c.read_only and c.visit.incomplete_reason:
             state += f" · incomplete: {c.visit.incomplete_reason}"
         self.amend_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("amend_visit"))
         self.cancel_amend_button.setVisible(c.amending)
-        self.safety_net_button.setVisible(c.status in ("signed", "amended") and c.ctx.may("handout"))
+        self.safety_net_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("handout"))
         born = f"born {c.birth_date:%d %b %Y}" if c.birth_date else "birth date unknown"
         # Who is being examined is on screen before anything is recorded.
         self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {born} · "
@@ -197,7 +222,14 @@ class VisitEditor(QWidget):
             self.alert.hide()
 
     def _saved(self, at: datetime) -> None:
-        self.save_state.setText(f"Draft saved {at:%H:%M:%S}")
+        self.storage_problem.hide()
+        self.save_state.setText(f"Draft saved {at:%H:%M:%S}" + (" · unsaved changes…" if self.controller.dirty
+                                                                 else ""))
+
+    def _save_waiting(self, message: str) -> None:
+        self.save_state.setText("Not saved yet")
+        self.storage_problem.setText(message)
+        self.storage_problem.show()
 
     def _save_failed(self, message: str) -> None:
         self.save_state.setText("Not saved")
@@ -208,7 +240,7 @@ class VisitEditor(QWidget):
     def print_safety_net(self) -> None:
         """The sheet is printed from what was signed: not from a draft or a correction not yet saved."""
         c = self.controller
-        if c.status not in ("signed", "amended") or c.amending:
+        if c.status not in SIGNED_STATUSES or c.amending:
             self.save_state.setText("Sign the visit first: the safety-net sheet is printed from a signed visit")
             return
         self.safety_net.print_sheet(c.record_number, c.visit_id)
@@ -246,8 +278,7 @@ class VisitEditor(QWidget):
             QMessageBox.warning(self, "The amendment was not saved", str(error))
             return
         self._show_header()
-        self.save_state.setText("Amendment saved")
-        self.signed.emit()
+        self.save_state.setText("Saving the amendment…")
 
     # ------------------------------------------------------------------ actions
 
@@ -289,11 +320,30 @@ class VisitEditor(QWidget):
             QMessageBox.warning(self, "The visit was not signed", str(error))
             return
         self._show_header()
-        self.save_state.setText("Signed" + (" as incomplete" if reason else ""))
+        self.save_state.setText("Signing…")
+
+    def _signed(self) -> None:
+        """The signature (or the amendment) is stored."""
+        c = self.controller
+        self.storage_problem.hide()
+        self._show_header()
+        if c.status == VisitStatus.AMENDED:
+            self.save_state.setText("Amendment saved")
+        else:
+            self.save_state.setText("Signed" + (" as incomplete" if c.visit.incomplete_reason else ""))
+            for page in self.visit_pages()[:4]:
+                page.refresh()
+            self._replace_doctor_page()
+        self.signed.emit()
+
+    def _sign_refused(self, message: str) -> None:
+        amending = self.controller.amending
+        self._show_header()
+        self.save_state.setText("Amendment not saved" if amending else "Not signed")
         for page in self.visit_pages()[:4]:
             page.refresh()
-        self._replace_doctor_page()
-        self.signed.emit()
+        QMessageBox.warning(self, "The amendment was not saved" if amending else "The visit was not signed",
+                            message)
 
     def _confirm_sign(self) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Sign this visit?",
@@ -366,7 +416,16 @@ class VisitEditor(QWidget):
             if answer != QMessageBox.StandardButton.Discard:
                 return
             self.controller.cancel_amendment(self._original)
-        if self.controller.save_now() and self.doctor.save_now():
+        self.controller.when_saved(self._close_when_saved)
+
+    def _close_when_saved(self, problem: str | None) -> None:
+        if problem is not None:
+            QMessageBox.warning(self, "The draft is not saved yet",
+                                f"{problem}\n\nThe visit stays open so that nothing recorded is lost.")
+            return
+        if self.doctor.save_now():
             if self.controller.status == VisitStatus.DRAFT:
-                close_draft(self.controller.ctx, self.controller.visit_id)  # nothing recorded: not kept
+                # Nothing recorded: not kept (if the database refuses now, the next start removes it).
+                with contextlib.suppress(DatabaseError):
+                    close_draft(self.controller.ctx, self.controller.visit_id)
             self.closed.emit()

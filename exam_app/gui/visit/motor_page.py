@@ -33,10 +33,11 @@ from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, MotorItem, vocabula
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, typed_grade
+from exam_app.presentation import palette
 from exam_app.tables import motor_guide
 
 _Index = QModelIndex | QPersistentModelIndex
-_WEAK_COLOUR = QColor("#b3400a")  # abnormal grades stand out (dark orange reads in colour-blind vision)
+_WEAK_COLOUR = QColor(palette().weak)  # abnormal grades stand out (dark orange reads in colour-blind vision)
 
 
 def grade_label(item: MotorItem, side: str) -> str:

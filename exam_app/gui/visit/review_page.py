@@ -25,6 +25,7 @@ from exam_app.presentation import (
     urgency_label,
     words,
 )
+from exam_app.services.as_signed import in_words
 from exam_app.wording import duration, moment
 
 
@@ -33,10 +34,18 @@ def _items(findings: tuple[str, ...] | list[str]) -> str:
 
 
 def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None,
-                still_missing: tuple[str, ...] = ()) -> str:
+                still_missing: tuple[str, ...] = (), as_signed: str | None = None,
+                changed_since_signing: tuple[str, ...] = ()) -> str:
     """The review as HTML: every statement followed by the findings it came from; what is not
-    recorded yet (for a draft), or why the signed examination is incomplete."""
+    recorded yet (for a draft), or why the signed examination is incomplete; and, for a signed visit
+    whose assessment differs now from the one it was signed with, both."""
     parts: list[str] = []
+    if changed_since_signing:
+        parts.append(
+            f"<table width='100%' cellpadding='8' style='background:{palette().notice}'><tr><td>"
+            f"<b>Signed with a different assessment:</b> {escape(as_signed or '')}.<br>"
+            "Visits stored since (e.g. an earlier visit imported later) change what the engine compares it with; "
+            f"the assessment below is today's.<ul>{_items(changed_since_signing)}</ul></td></tr></table>")
     worsening = assessment.worsening
     if assessment.progression_within_window:
         left = (f" — {duration(window_now.time_left)} left in the window"
@@ -141,8 +150,11 @@ class ReviewPage(QWidget):
         previous = self.controller.previous_visit()
         scroll = self.browser.verticalScrollBar().value()
         missing = () if self.controller.read_only else tuple(m.label for m in self.controller.missing())
+        signed = self.controller.signed_assessment
         self.browser.setHtml(review_html(assessment, self.controller.window_now(now),
-                                         previous.examined_at if previous else None, missing))
+                                         previous.examined_at if previous else None, missing,
+                                         in_words(signed) if signed else None,
+                                         self.controller.changed_since_signing()))
         self.browser.verticalScrollBar().setValue(scroll)
         unanswered = len(self.controller.unanswered_red_flags())
         problems = list(self.controller.time_problems(now).values()) + list(self.controller.input_problems.values())
