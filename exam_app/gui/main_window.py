@@ -270,8 +270,7 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         if self.editor is not None:
-            self.editor.controller.save()  # off the GUI thread: under way while the window is locked
-            self.editor.doctor.save_now()
+            self.editor.controller.save()  # off the GUI thread (the doctor's note too): under way while locked
         for dialog in [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]:
             dialog.reject()
         note_lock(self.ctx, reason)
@@ -331,14 +330,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         editor = self.editor
-        if editor is not None and not self._close_anyway:
-            if editor.controller.unsaved:  # saved off the GUI thread first; the window closes after
-                event.ignore()
-                editor.controller.when_saved(self._close_after_saving)
-                return
-            if not editor.doctor.save_now() and not self._lose_changes("The doctor's note could not be saved."):
-                event.ignore()
-                return
+        if editor is not None and not self._close_anyway and editor.controller.unsaved:
+            # saved off the GUI thread first (the doctor's note too); the window closes after
+            event.ignore()
+            editor.controller.when_saved(self._close_after_saving)
+            return
         event.accept()
 
     def _close_after_saving(self, problem: str | None) -> None:

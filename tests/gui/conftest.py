@@ -15,8 +15,12 @@ from pytestqt.qtbot import QtBot
 from exam_app.clinical.record import Patient
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
+from exam_app.gui.visit.controller import VisitController
+from exam_app.gui.visit.doctor_page import DoctorPage
+from exam_app.services.assessment import draft_assessor
 from exam_app.services.context import AppContext
 from exam_app.services.patients import register_patient
+from exam_app.services.visits import open_visit
 from tests.accounts import open_as_tester
 
 
@@ -95,3 +99,12 @@ def demo_ctx(tmp_path: Path, qapp: QApplication) -> Iterator[AppContext]:
     ctx = open_as_tester(data_dir=tmp_path / "demo")
     yield ctx
     ctx.close()
+
+
+def doctor_page(ctx: AppContext, visit_id: int, visit_signed: bool = True) -> DoctorPage:
+    """The doctor's page of a visit as the editor makes it: saved by the visit's controller."""
+    opened = open_visit(ctx, visit_id)
+    controller = VisitController(ctx, opened, draft_assessor(ctx, opened.record_number))
+    page = DoctorPage(controller, visit_signed)
+    controller.setParent(page)
+    return page

@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.services.context import ActingUser, AppContext
 from exam_app.services.doctor import open_note
 from exam_app.services.visits import save_draft, sign_visit, start_visit
 from exam_app.store import models
+from tests.gui.conftest import doctor_page
 from tests.records import complete
 
 
@@ -50,7 +50,7 @@ def press_in_next_dialog(qtbot: QtBot, caption: str) -> list[str]:
 def test_surgery_without_a_deficit_is_warned_and_needs_consent(gui_ctx: AppContext, qtbot: QtBot) -> None:
     visit_id = signed_normal_visit(gui_ctx)
     doctor = account(gui_ctx, "dr.jones", "Dr Alex Jones", "doctor")
-    page = DoctorPage(doctor, visit_id, visit_signed=True)
+    page = doctor_page(doctor, visit_id)
     qtbot.addWidget(page)
     page.resize(1200, 900)
     page.show()
@@ -68,7 +68,8 @@ def test_surgery_without_a_deficit_is_warned_and_needs_consent(gui_ctx: AppConte
 
     page.consent.click()
     seen = press_in_next_dialog(qtbot, "Sign the note")  # sign despite the warning
-    page.sign()
+    with qtbot.waitSignal(page.signed):
+        page.sign()  # stored off the GUI thread, after any save of the draft on its way
     assert "neither weakness nor sensory loss" in seen[0]
     note = open_note(doctor, visit_id)
     assert note.status == "signed" and note.note.surgical_consent is True
@@ -79,7 +80,26 @@ def test_surgery_without_a_deficit_is_warned_and_needs_consent(gui_ctx: AppConte
 def test_only_a_doctor_writes_the_note(gui_ctx: AppContext, qtbot: QtBot) -> None:
     visit_id = signed_normal_visit(gui_ctx)
     physio = account(gui_ctx, "pt.smith", "Sam Smith", "physiotherapist")
-    page = DoctorPage(physio, visit_id, visit_signed=True)
+    page = doctor_page(physio, visit_id)
     qtbot.addWidget(page)
     assert page.state.text() == "Only a doctor writes this note."
     assert not page.level.isEnabled() and not page.sign_button.isEnabled()
+
+
+def test_the_note_is_saved_by_the_visits_autosave_and_closing_waits_for_it(gui_ctx: AppContext, qtbot: QtBot) -> None:
+    visit_id = signed_normal_visit(gui_ctx)
+    doctor = account(gui_ctx, "dr.jones", "Dr Alex Jones", "doctor")
+    page = doctor_page(doctor, visit_id)
+    qtbot.addWidget(page)
+    page.impression.setPlainText("Right L5 root compression likely")
+    assert page.controller.unsaved  # typed, not stored yet: a lock or a close waits for it
+    problems: list[str | None] = []
+    page.controller.when_saved(problems.append)  # what closing the visit and the idle lock call
+    qtbot.waitUntil(lambda: problems == [None])
+    assert not page.controller.unsaved
+    stored = open_note(doctor, visit_id)
+    assert stored.status == "draft" and stored.note.impression == "Right L5 root compression likely"
+
+    page.plan_text.setText("MRI lumbar spine")  # the autosave of the visit stores it without a close
+    qtbot.waitUntil(lambda: open_note(doctor, visit_id).note.plan_text == "MRI lumbar spine", timeout=5000)
+    assert page.state.text() == "Draft — saved as you type"

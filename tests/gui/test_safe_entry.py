@@ -24,12 +24,11 @@ from pytestqt.qtbot import QtBot
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, vocabulary
 from exam_app.gui.main_window import MainWindow
 from exam_app.gui.patients import PatientDialog
-from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.editor import VisitEditor
 from exam_app.gui.visit.motor_page import MotorGridModel
 from exam_app.services.context import AppContext
 from exam_app.services.visits import open_visit, save_draft, sign_visit, start_visit, stored_visits
-from tests.gui.conftest import Keyboard
+from tests.gui.conftest import Keyboard, doctor_page
 from tests.records import complete
 
 PATTERNS = ("4+", "3-", "5*")
@@ -150,7 +149,7 @@ def _screens(window: MainWindow, gui_ctx: AppContext, visit_id: int, qtbot: QtBo
     qtbot.addWidget(dialog)
     dialog.show()
     yield dialog
-    doctor = DoctorPage(gui_ctx, visit_id, visit_signed=True)
+    doctor = doctor_page(gui_ctx, visit_id)
     qtbot.addWidget(doctor)
     doctor.show()
     yield doctor
@@ -313,7 +312,7 @@ def test_a_draft_is_discarded_from_the_patient_page_after_a_confirmation_naming_
 
 def test_the_calendar_of_an_unset_next_review_opens_at_today(
         gui_ctx: AppContext, signed_visit_id: int, qtbot: QtBot) -> None:
-    page = DoctorPage(gui_ctx, signed_visit_id, visit_signed=True)
+    page = doctor_page(gui_ctx, signed_visit_id)
     qtbot.addWidget(page)
     page.show()
     calendar = page.next_review.calendarWidget()

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -58,6 +58,21 @@ def _set_sided(values: dict[str, dict[str, str]], item: str, side: str, value: s
         if not sides:
             del updated[item]
     return updated
+
+
+class SideDraft(Protocol):
+    """Another draft that belongs to the visit (the doctor's note), saved by the same autosave and the
+    same queue of writes, so that locking, closing and signing wait for it too."""
+
+    @property
+    def dirty(self) -> bool:
+        """Something typed is not stored yet."""
+
+    def save_work(self) -> Callable[[], Any]:
+        """On the GUI thread when its turn comes: what is on screen now, as the work for the background."""
+
+    def stored(self, result: Any) -> None:
+        """The work returned `result` (back on the GUI thread)."""
 
 
 class VisitController(QObject):
@@ -105,6 +120,8 @@ class VisitController(QObject):
         self._save_queued = False
         self._saving_visit: Visit | None = None
         self._when_saved: list[Callable[[str | None], None]] = []
+        self._side_drafts: list[SideDraft] = []
+        self._side_queued: list[SideDraft] = []
         self.problem: str | None = None  # why the last save did not store the draft, until one does
 
     # ---------------------------------------------------------------- reading
@@ -116,7 +133,8 @@ class VisitController(QObject):
     @property
     def unsaved(self) -> bool:
         """Something on screen is not in the database yet (or is on its way)."""
-        return (self.dirty and not self.read_only and not self.amending) or self._writing or bool(self._writes)
+        return ((self.dirty and not self.read_only and not self.amending) or self._writing or bool(self._writes)
+                or any(draft.dirty for draft in self._side_drafts))
 
     @property
     def amending(self) -> bool:
@@ -298,25 +316,58 @@ class VisitController(QObject):
 
         run_in_background(work, finished, broke, self)
 
+    def attach(self, draft: SideDraft) -> None:
+        """Save `draft` with the visit from now on (until `detach`)."""
+        self._side_drafts.append(draft)
+
+    def detach(self, draft: SideDraft) -> None:
+        self._side_drafts = [d for d in self._side_drafts if d is not draft]
+
+    def side_draft_changed(self) -> None:
+        """An attached draft was typed in: saved `AUTOSAVE_MS` after the last change, like the visit."""
+        self._autosave.start()
+
+    def submit(self, start: Callable[[], Callable[[], Any]], done: Callable[[Any], None],
+               failed: Callable[[Exception], None]) -> None:
+        """Another write of this visit (e.g. signing the doctor's note), in turn after those on their way;
+        `start` runs on the GUI thread when its turn comes and returns the work for the background."""
+        self._write(start, done, failed)
+
     def save(self) -> None:
-        """Store the draft now, off the GUI thread (`saved`, `save_waiting` or `save_failed` follows)."""
+        """Store the draft and the attached drafts now, off the GUI thread (`saved`, `save_waiting` or
+        `save_failed` follows)."""
         self._autosave.stop()
         self._retry.stop()
-        if self.read_only or self.amending or not self.dirty:
-            self._settle()
-            return
-        if self._save_queued:
-            return
-        self._save_queued = True
-        self.saving.emit()
+        if not (self.read_only or self.amending) and self.dirty and not self._save_queued:
+            self._save_queued = True
+            self.saving.emit()
 
+            def start() -> Callable[[], Any]:
+                self._save_queued = False
+                visit, version = self.visit, self.version
+                self._saving_visit = visit
+                return lambda: save_draft(self.ctx, self.visit_id, visit, version)
+
+            self._write(start, self._draft_saved, self._draft_not_saved)
+        for draft in self._side_drafts:
+            if draft.dirty and draft not in self._side_queued:
+                self._side_queued.append(draft)
+                self._write(self._side_start(draft), self._side_stored(draft), self._draft_not_saved)
+        self._settle()
+
+    def _side_start(self, draft: SideDraft) -> Callable[[], Callable[[], Any]]:
         def start() -> Callable[[], Any]:
-            self._save_queued = False
-            visit, version = self.visit, self.version
-            self._saving_visit = visit
-            return lambda: save_draft(self.ctx, self.visit_id, visit, version)
+            self._side_queued.remove(draft)
+            return draft.save_work()
+        return start
 
-        self._write(start, self._draft_saved, self._draft_not_saved)
+    def _side_stored(self, draft: SideDraft) -> Callable[[Any], None]:
+        def stored(result: Any) -> None:
+            draft.stored(result)
+            if not self.dirty:
+                self.problem = None
+            self._settle()
+        return stored
 
     def _draft_saved(self, version: int) -> None:
         self.version = version

@@ -1,12 +1,15 @@
 """The doctor's part of a signed visit: the level of the problem, suspected causes, investigations
-(and their results), the plan and the next review; saved as you type, then signed."""
+(and their results), the plan and the next review; saved as you type by the visit's autosave (the
+same queue of writes, off the GUI thread), then signed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
+from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.completeness import MissingItem
 from exam_app.clinical.doctor import Addendum, DoctorNote, Investigation, plans_surgery
-from exam_app.services.context import AppContext, ServiceError
+from exam_app.gui.visit.controller import VisitController
+from exam_app.services.context import ServiceError
 from exam_app.services.doctor import add_investigation_result, note_warnings, open_note, save_note
+from exam_app.store.faults import StorageFault
 from exam_app.tables import NoteStatus, doctor
 from exam_app.wording import moment
 
-AUTOSAVE_MS = 1500
 NO_DATE = QDate(2000, 1, 1)
 
 
@@ -74,16 +78,20 @@ class InvestigationRow:
 class DoctorPage(QScrollArea):
     signed = Signal()
 
-    def __init__(self, ctx: AppContext, visit_id: int, visit_signed: bool) -> None:
+    def __init__(self, controller: VisitController, visit_signed: bool) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.visit_id = visit_id
+        self.controller = controller
+        self.ctx = ctx = controller.ctx
+        self.visit_id = controller.visit_id
         self.visit_signed = visit_signed
         self.setWidgetResizable(True)
         words = doctor()
-        opened = open_note(ctx, visit_id)
+        opened = open_note(ctx, self.visit_id)
         self.status, self.version = opened.status, opened.version
         self._loading = False
+        self._typed = False  # something typed is not stored yet
+        self._signing = False  # the signature is on its way: no draft save after it
+        self._saving: DoctorNote | None = None
         self._requested: set[str] = set()
 
         self.state = QLabel()
@@ -169,8 +177,6 @@ class DoctorPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
 
-        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_now)
         self._inputs = [self.level, self.impression, self.plan_text, self.next_review, self.consent,
                         *self.cause_boxes.values(), *self.plan_boxes.values(),
                         *(w for r in self.investigations for w in (r.requested, r.detail, r.result))]
@@ -185,6 +191,7 @@ class DoctorPage(QScrollArea):
                 field.textChanged.connect(self._changed)
         self._show(opened.note)
         self._show_state(opened.warnings)
+        controller.attach(self)
 
     # ------------------------------------------------------------------ values
 
@@ -252,21 +259,26 @@ class DoctorPage(QScrollArea):
     def _changed(self) -> None:
         if self._loading or not self.editable:
             return
-        self._autosave.start()
+        self._typed = True
+        self.controller.side_draft_changed()
         self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
 
-    def save_now(self, sign: bool = False) -> bool:
-        self._autosave.stop()
-        if not self.editable:
-            return True
-        try:
-            self.version = save_note(self.ctx, self.visit_id, self.note(), self.version, sign=sign)
-        except ServiceError as error:
-            QMessageBox.warning(self, "The doctor's note was not saved", str(error))
-            return False
-        self.status = NoteStatus.SIGNED if sign else NoteStatus.DRAFT
+    @property
+    def dirty(self) -> bool:
+        return self._typed and not self._signing and self.editable
+
+    def save_work(self) -> Callable[[], Any]:
+        note, version = self.note(), self.version
+        self._saving = note
+        return lambda: save_note(self.ctx, self.visit_id, note, version)
+
+    def stored(self, result: Any) -> None:
+        self.version = result
+        if self.note() == self._saving:  # nothing typed while it was on its way
+            self._typed = False
+        if self.status == NoteStatus.NEW:
+            self.status = NoteStatus.DRAFT
         self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
-        return True
 
     def sign(self) -> None:
         note = self.note()
@@ -286,11 +298,41 @@ class DoctorPage(QScrollArea):
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep if warnings else sign)
         box.exec()
-        # The draft is saved first, so a refused signature loses nothing typed.
-        if box.clickedButton() is sign and self.save_now() and self.save_now(sign=True):
+        if box.clickedButton() is sign:
+            self._sign()
+
+    def _sign(self) -> None:
+        """The note on screen, signed in one write after any save on its way; a refused signature
+        leaves everything typed on screen and still to be saved."""
+        self._signing = True
+        self.sign_button.setEnabled(False)
+        self.state.setText("Signing the doctor's note…")
+
+        def start() -> Callable[[], Any]:
+            note, version = self.note(), self.version
+            return lambda: save_note(self.ctx, self.visit_id, note, version, sign=True)
+
+        def done(version: int) -> None:
+            self.version, self.status = version, NoteStatus.SIGNED
+            self._signing = self._typed = False
+            self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
             self.signed.emit()
 
+        def failed(error: Exception) -> None:
+            self._signing = False
+            self._show_state(note_warnings(self.ctx, self.visit_id, self.note()))
+            self._refused("The doctor's note was not signed", error)
+
+        self.controller.submit(start, done, failed)
+
+    def _refused(self, title: str, error: Exception) -> None:
+        if not isinstance(error, (ServiceError, StorageFault)):
+            raise error  # a fault of the app: the application's error hook logs it and says so
+        QMessageBox.warning(self, title, str(error))
+
     def refresh(self) -> None:
+        if self.dirty or self._signing:
+            return  # what is typed stays on screen until it is stored
         opened = open_note(self.ctx, self.visit_id)
         self.status, self.version = opened.status, opened.version
         self._show(opened.note)
@@ -307,14 +349,21 @@ class DoctorPage(QScrollArea):
 
     def add_result(self, row: InvestigationRow) -> None:
         """A result that came back after the note was signed: kept as an addendum with who and when."""
-        try:
-            add_investigation_result(self.ctx, self.visit_id, row.item_id, row.result.text())
-        except ServiceError as error:
-            QMessageBox.warning(self, "The result was not added", str(error))
-            return
-        opened = open_note(self.ctx, self.visit_id)
-        self._show(opened.note)
-        self._show_state(opened.warnings)
+        text = row.result.text()
+        row.add_result.setEnabled(False)
+
+        def done(_: object) -> None:
+            row.add_result.setEnabled(True)
+            opened = open_note(self.ctx, self.visit_id)
+            self._show(opened.note)
+            self._show_state(opened.warnings)
+
+        def failed(error: Exception) -> None:
+            row.add_result.setEnabled(True)
+            self._refused("The result was not added", error)
+
+        self.controller.submit(lambda: lambda: add_investigation_result(self.ctx, self.visit_id, row.item_id, text),
+                               done, failed)
 
 
 class _OpensAtToday(QObject):

@@ -128,7 +128,7 @@ class VisitEditor(QWidget):
         self.sensory = SensoryPage(controller)
         self.signs = SignsPage(controller)
         self.review = ReviewPage(controller)
-        self.doctor = DoctorPage(controller.ctx, controller.visit_id, controller.read_only)
+        self.doctor = DoctorPage(controller, controller.read_only)
         self.pages = QTabWidget()
         self.pages.setAccessibleName("Visit pages")
         for page, title in zip((self.history, self.motor, self.sensory, self.signs, self.review, self.doctor),
@@ -402,8 +402,9 @@ class VisitEditor(QWidget):
     def _replace_doctor_page(self) -> None:
         """Once the examination is signed, the doctor's note can be written."""
         index = self.pages.indexOf(self.doctor)
+        self.controller.detach(self.doctor)
         self.doctor.deleteLater()
-        self.doctor = DoctorPage(self.controller.ctx, self.controller.visit_id, True)
+        self.doctor = DoctorPage(self.controller, True)
         self.pages.removeTab(index)
         self.pages.insertTab(index, self.doctor, self.PAGE_TITLES[index].replace("&", ""))
 
@@ -423,9 +424,8 @@ class VisitEditor(QWidget):
             QMessageBox.warning(self, "The draft is not saved yet",
                                 f"{problem}\n\nThe visit stays open so that nothing recorded is lost.")
             return
-        if self.doctor.save_now():
-            if self.controller.status == VisitStatus.DRAFT:
-                # Nothing recorded: not kept (if the database refuses now, the next start removes it).
-                with contextlib.suppress(DatabaseError):
-                    close_draft(self.controller.ctx, self.controller.visit_id)
-            self.closed.emit()
+        if self.controller.status == VisitStatus.DRAFT:
+            # Nothing recorded: not kept (if the database refuses now, the next start removes it).
+            with contextlib.suppress(DatabaseError):
+                close_draft(self.controller.ctx, self.controller.visit_id)
+        self.closed.emit()
