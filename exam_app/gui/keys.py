@@ -30,6 +30,7 @@ KEYS: tuple[Key, ...] = (
     Key("new_visit", "Ctrl+N", WINDOW, "new visit for the patient on screen or selected in the list"),
     Key("referral", "Ctrl+L", WINDOW, "referral letter of the patient on screen or selected"),
     Key("lock", "Ctrl+Shift+L", WINDOW, "lock the screen behind the sign-in form (the draft is saved)"),
+    Key("quit", "Ctrl+Q", WINDOW, "close the window (what is typed is saved first)"),
     Key("open", "Enter", PATIENTS, "open the selected patient (or visit, on a patient's page)"),
     Key("compare", "Ctrl+K", PATIENT, "compare the patient's visits"),
     Key("back", "Esc", PATIENT, "back to the previous screen (a visit's draft is saved first)"),

@@ -260,6 +260,9 @@ class MainWindow(QMainWindow):
             item = clinic.addAction(words)
             item.triggered.connect(slot)
             item.setVisible(self.ctx.may(action))
+        clinic.addSeparator()
+        clinic.addAction(caption("Close", "quit")).triggered.connect(self.close)
+        shortcut("quit", self, self.close)
 
     @property
     def is_locked(self) -> bool:
