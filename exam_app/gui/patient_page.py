@@ -35,9 +35,9 @@ from exam_app.wording import moment
 
 
 class VisitTableModel(RowsTableModel):
-    EXAMINED, STATUS, EXAMINER, LEMS, PATTERN, URGENCY, ALERT = range(7)
+    EXAMINED, STATUS, EXAMINER, SIGNED_BY, LEMS, PATTERN, URGENCY, ALERT = range(8)
     HEADERS: ClassVar[tuple[str, ...]] = (
-        "Examined", "Status", "Examiner", "LEMS L / R", "Pattern", "Urgency", "Alert")
+        "Examined", "Status", "Examiner", "Signed by", "LEMS L / R", "Pattern", "Urgency", "Alert")
 
     def row(self, number: int) -> VisitRow:
         return self._rows[number]  # type: ignore[no-any-return]
@@ -54,6 +54,8 @@ class VisitTableModel(RowsTableModel):
                 return f"{row.status} (incomplete)" if row.incomplete_reason else row.status
             if column == self.EXAMINER:
                 return row.examiner or ""
+            if column == self.SIGNED_BY:
+                return row.signed_by or ""
             if assessment is None:
                 return "" if column != self.PATTERN else "(draft: not assessed)"
             if column == self.LEMS:

@@ -53,6 +53,7 @@ class VisitRow:
     incomplete_reason: str | None = None
     as_signed: dict[str, Any] | None = None  # the engine's answer the visit was signed with
     changed_since_signing: tuple[str, ...] = ()  # how the answer now differs from it, in words
+    signed_by: str | None = None  # by name and role
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def patient_overview(ctx: AppContext, record_number: str, now: datetime | None =
     by_id = {v.visit_id: a for v, a in zip(signed, assessments, strict=True)}
     rows = [VisitRow(v.visit_id, v.visit.examined_at, v.status, v.visit.examiner, by_id.get(v.visit_id),
                      v.visit.incomplete_reason, v.signed_assessment,
-                     _changed(v.signed_assessment, by_id.get(v.visit_id), ctx.window_days))
+                     _changed(v.signed_assessment, by_id.get(v.visit_id), ctx.window_days), v.signed_by)
             for v in reversed(stored.visits)]
     window = None
     if assessments:

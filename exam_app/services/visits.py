@@ -27,7 +27,7 @@ from exam_app.store import models
 from exam_app.store.audit_trail import visit_altered, visit_content_hash
 from exam_app.store.records import patient_from_row, set_visit_fields, visit_from_row
 from exam_app.store.repository import audit, signed_visits
-from exam_app.tables import VisitStatus
+from exam_app.tables import VisitStatus, roles
 
 
 @dataclass(frozen=True)
@@ -305,6 +305,7 @@ class StoredVisit:
     status: str
     visit: Visit
     signed_assessment: dict[str, Any] | None = None  # the engine's answer it was signed with
+    signed_by: str | None = None  # who signed it, by name and role: "Sam Smith (physiotherapist)"
 
 
 @dataclass(frozen=True)
@@ -319,8 +320,13 @@ def stored_visits(ctx: AppContext, record_number: str) -> StoredVisits:
     with ctx.db.session() as session:
         patient = require_patient(session, record_number, with_visits=True)
         return StoredVisits(patient_from_row(patient), patient.version,
-                            [StoredVisit(v.id, v.status, visit_from_row(v), v.signed_assessment)
+                            [StoredVisit(v.id, v.status, visit_from_row(v), v.signed_assessment, _signer(v))
                              for v in patient.visits])
+
+
+def _signer(row: models.Visit) -> str | None:
+    user = row.signed_by
+    return None if user is None else f"{user.display_name} ({roles().label(user.role)})"
 
 
 def find_visit(ctx: AppContext, record_number: str, examined_at: datetime) -> int:

@@ -109,3 +109,14 @@ def test_saving_again_keeps_one_row_per_symptom_and_red_flag(ctx: AppContext, pa
     stored = open_visit(ctx, opened.visit_id).visit
     assert (stored.symptoms, stored.red_flags) == (("cramps",), ("night_pain",))
     assert stored.red_flags_no[0] == "stroke_signs"
+
+
+def test_the_patients_visit_list_names_who_signed_by_name_and_role(ctx: AppContext, patient: str) -> None:
+    from exam_app.services.assessment import patient_overview
+
+    draft = start_visit(ctx, patient)
+    signed = start_visit(ctx, patient, examined_at=draft.visit.examined_at - timedelta(days=1))
+    sign_visit(ctx, signed.visit_id, complete(signed.visit), signed.version)
+    rows = {row.visit_id: row for row in patient_overview(ctx, patient).visits}
+    assert rows[signed.visit_id].signed_by == f"{ctx.user.display_name} ({ctx.user.role_label})"
+    assert rows[draft.visit_id].signed_by is None  # a draft is signed by nobody yet
