@@ -31,12 +31,12 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(ctx: AppConte
     assert (roles().accounts.max_failed_sign_ins, roles().accounts.lock_minutes) == (5, 15)
     add_account(ctx, NewAccount("pt.lock", "Pat Lock", "physiotherapist", PASSWORD))
     for attempt in range(4):
-        with pytest.raises(SignInRefused, match="^wrong user name or password$"):
+        with pytest.raises(SignInRefused, match=r"^wrong user name or password$"):
             sign_in(ctx.db, "pt.lock", f"wrong password {attempt}", now=T0 + timedelta(seconds=attempt))
-    with pytest.raises(SignInRefused, match="'pt.lock' is now locked for 15 min after 5 wrong passwords"):
+    with pytest.raises(SignInRefused, match=r"'pt\.lock' is now locked for 15 min after 5 wrong passwords"):
         sign_in(ctx.db, "pt.lock", "wrong password 5", now=T0 + timedelta(seconds=5))
     # The sixth attempt, with the right password, is refused while the lock lasts.
-    with pytest.raises(SignInRefused, match="'pt.lock' is locked after 5 wrong passwords until"):
+    with pytest.raises(SignInRefused, match=r"'pt\.lock' is locked after 5 wrong passwords until"):
         sign_in(ctx.db, "pt.lock", PASSWORD, now=T0 + timedelta(minutes=15))
     assert sign_in(ctx.db, "pt.lock", PASSWORD, now=T0 + timedelta(minutes=15, seconds=6)).username == "pt.lock"
     events = trail(ctx, "pt.lock")
@@ -54,7 +54,7 @@ def test_a_right_password_between_wrong_ones_starts_the_count_again(ctx: AppCont
             sign_in(ctx.db, "pt.count", "wrong password", now=T0 + timedelta(seconds=attempt))
     sign_in(ctx.db, "pt.count", PASSWORD, now=T0 + timedelta(seconds=10))
     for attempt in range(4):
-        with pytest.raises(SignInRefused, match="^wrong user name or password$"):
+        with pytest.raises(SignInRefused, match=r"^wrong user name or password$"):
             sign_in(ctx.db, "pt.count", "wrong password", now=T0 + timedelta(seconds=20 + attempt))
     assert sign_in(ctx.db, "pt.count", PASSWORD, now=T0 + timedelta(seconds=30)).username == "pt.count"
 
@@ -64,9 +64,9 @@ def test_an_unknown_name_and_a_disabled_account_are_refused_and_noted(ctx: AppCo
 
     add_account(ctx, NewAccount("fd.gone", "Fay Gone", "front_desk", PASSWORD))
     set_active(ctx, "fd.gone", False)
-    with pytest.raises(SignInRefused, match="'fd.gone' is disabled"):
+    with pytest.raises(SignInRefused, match=r"'fd\.gone' is disabled"):
         sign_in(ctx.db, "fd.gone", PASSWORD)
-    with pytest.raises(SignInRefused, match="^wrong user name or password$"):
+    with pytest.raises(SignInRefused, match=r"^wrong user name or password$"):
         sign_in(ctx.db, "nobody.here", PASSWORD)
     assert trail(ctx, "fd.gone")[-1] == ("sign_in_failed", {"why": "account disabled"})
     assert trail(ctx, "nobody.here") == [("sign_in_failed", {"why": "no such account"})]
