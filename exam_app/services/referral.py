@@ -244,7 +244,8 @@ def reprint(ctx: AppContext, letter_id: int) -> IssuedLetter:
         visit = session.get(models.Visit, row.visit_id)
         assert visit is not None
         record_number = session.get(models.Patient, visit.patient_id).record_number  # type: ignore[union-attr]
-        audit(session, ctx.user.id, "referral_reprinted", "referral_letter", letter_id, {"sha256": row.sha256})
+        audit(session, ctx.user.id, "referral_reprinted", "referral_letter", letter_id, {"sha256": row.sha256},
+              patient=record_number)
         return IssuedLetter(row.id, record_number, row.issued_at, row.sha256, row.pdf)
 
 
