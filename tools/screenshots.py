@@ -15,11 +15,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
-from exam_app.services.demo import demo_clinic_context, demo_patients
+from exam_app.services.accounts import sign_in
+from exam_app.services.context import AppContext
+from exam_app.services.demo import DEMO_PASSWORDS, demo_clinic_context, demo_patients
 from exam_app.services.recall import mark_recall
 
 SIZES = ((1366, 768), (1920, 1080))
@@ -28,6 +30,38 @@ SIZES = ((1366, 768), (1920, 1080))
 def settle() -> None:
     for _ in range(5):
         QApplication.processEvents()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    settle()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def administration(ctx: AppContext, window: MainWindow, folder: Path) -> None:
+    """The screens around the records: sign-in, the first start, the lock, and the administrator's
+    settings, accounts and audit trail (each dialog at the size it opens with)."""
+    from exam_app.gui.accounts_dialog import AccountsDialog
+    from exam_app.gui.audit_viewer import AuditViewer
+    from exam_app.gui.settings_dialog import SettingsDialog
+    from exam_app.gui.sign_in import FirstAdministratorDialog, SignInDialog
+
+    admin = AppContext(ctx.db, sign_in(ctx.db, "admin", DEMO_PASSWORDS["admin"]))
+    sign_in_dialog = SignInDialog(ctx.db, "pt.smith", "wrong user name or password")
+    first = FirstAdministratorDialog(ctx.db)
+    first.full_name.setText("Clinic administrator")
+    dialogs: list[tuple[str, QWidget]] = [
+        ("sign_in", sign_in_dialog), ("first_administrator", first), ("settings", SettingsDialog(admin, window)),
+        ("accounts", AccountsDialog(admin, window)), ("audit_trail", AuditViewer(admin, window))]
+    for name, dialog in dialogs:
+        dialog.show()
+        save(dialog, folder / f"{name}.png")
+        dialog.close()
+    for width, height in SIZES:
+        window.resize(width, height)
+        window.lock("locked by the user")
+        save(window, folder / f"locked_{width}.png")
+        window.lock_form.signed_in.emit(ctx.user)  # the same person again
 
 
 def main(folder: Path) -> int:
@@ -123,6 +157,7 @@ def main(folder: Path) -> int:
             referral_dialog()
             recall_dialog()
         close_editor()
+        administration(ctx, window, folder)
         window.close()
         ctx.close()
     return 0

@@ -13,6 +13,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -68,10 +69,16 @@ class MainWindow(QMainWindow):
         self.lock_form.signed_in.connect(self._unlocked)
         locked = QWidget()
         locked_layout = QVBoxLayout(locked)
+        # Centred by stretches, not by alignment: an aligned widget gets its size hint's height, which
+        # clips the wrapped message; between stretches at a fixed width it gets the height it needs.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.lock_form)
+        centred.addStretch(1)
         locked_layout.addStretch(1)
-        locked_layout.addWidget(self.lock_form, 0, Qt.AlignmentFlag.AlignHCenter)
+        locked_layout.addLayout(centred)
         locked_layout.addStretch(2)
-        self.lock_form.setMaximumWidth(520)
+        self.lock_form.setFixedWidth(520)
         self.shell = QStackedWidget()
         self.shell.addWidget(self.pages)
         self.shell.addWidget(locked)

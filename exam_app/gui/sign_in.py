@@ -49,6 +49,11 @@ class SignInForm(QWidget):
         form = QFormLayout()
         form.addRow("User name", self.username)
         form.addRow("Password", self.password)
+        # Wide enough for the lock's message and a full name: a narrow form wraps the heading into
+        # more lines than its label was given, and clips it.
+        self.setMinimumWidth(440)
+        for field in (self.username, self.password):
+            field.setMinimumWidth(260)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
@@ -111,7 +116,9 @@ class FirstAdministratorDialog(QDialog):
                              (f"Password (at least {roles().accounts.min_password_length} characters)", self.password),
                              ("The same again", self.again)):
             field.setAccessibleName(label)
+            field.setMinimumWidth(300)  # a full name shows whole
             form.addRow(label, field)
+        self.setMinimumWidth(600)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

@@ -104,7 +104,8 @@ def save_note(ctx: AppContext, visit_id: int, note: DoctorNote, version: int | N
             if sign:  # its next review may change when the patient's next examination is due
                 refresh_patient(session, visit.patient_id, ctx.window_days)
             audit(session, ctx.user.id, "doctor_note_signed" if sign else "doctor_note_saved", "visit", visit_id,
-                  {"plans": list(note.plans), "surgical_consent": note.surgical_consent})
+                  {"plans": list(note.plans), "surgical_consent": note.surgical_consent},
+                  patient=visit.patient.record_number)
             return row.version
     except StaleDataError:
         raise EditConflict("the doctor's note was saved on another workstation since you opened it") from None
@@ -125,5 +126,7 @@ def add_investigation_result(ctx: AppContext, visit_id: int, investigation: str,
             raise InvalidInput(f"investigation: {investigation!r} was not requested in this note")
         session.add(models.DoctorNoteAddendum(visit_id=visit_id, investigation=investigation, result=result.strip(),
                                               added_by_id=ctx.user.id))
+        visit = session.get(models.Visit, visit_id)
+        assert visit is not None  # its signed note is there
         audit(session, ctx.user.id, "investigation_result_added", "visit", visit_id,
-              {"investigation": investigation, "result": result.strip()})
+              {"investigation": investigation, "result": result.strip()}, patient=visit.patient.record_number)

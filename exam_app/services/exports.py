@@ -26,9 +26,10 @@ from exam_app.interop.chart import Chart, ChartVisit, IssuedLetterCopy
 from exam_app.interop.csv_export import csv_text, write_csv
 from exam_app.interop.exam_record import RecordError, dumps_exam_record, read_exam_record
 from exam_app.interop.fhir import fhir_bundle
-from exam_app.services.context import AppContext, InvalidInput, require_patient
+from exam_app.services.context import AppContext, InvalidInput, ServiceError, require_patient
 from exam_app.services.records import ImportResult, import_file, import_record
 from exam_app.store import models
+from exam_app.store.audit_trail import altered_visits
 from exam_app.store.records import patient_from_row, visit_from_row
 from exam_app.store.repository import audit, signed_visits
 
@@ -51,6 +52,11 @@ def load_chart(ctx: AppContext, record_number: str) -> Chart:
     with ctx.db.session() as session:
         patient = require_patient(session, record_number, with_visits=True)
         signed = signed_visits(patient)
+        altered = altered_visits(session, patient.record_number, signed)
+        if altered:  # what would leave the clinic is not what was signed: say so, export nothing
+            named = ", ".join(f"{v.id} ({v.examined_at:%Y-%m-%d %H:%M} UTC)" for v in altered)
+            raise ServiceError(f"{patient.record_number}: visit {named} was changed outside the app after it was "
+                               "signed: the record is not exported (run `exam-app audit verify`)")
         by_id = {v.id: v for v in signed}
         letters: list[IssuedLetterCopy] = []
         if by_id:

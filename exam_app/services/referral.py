@@ -24,7 +24,7 @@ from exam_app.report.referral import (
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
 from exam_app.services.next_examination import follow_up_of
 from exam_app.store import models
-from exam_app.store.audit_trail import visit_altered
+from exam_app.store.audit_trail import issued_letter_hash, visit_altered
 from exam_app.store.records import patient_from_row, visit_from_row
 from exam_app.store.repository import audit, display_name, stored_doctor_note
 from exam_app.tables import SIGNED_STATUSES, NoteStatus, VisitStatus, roles
@@ -238,10 +238,14 @@ def reprint(ctx: AppContext, letter_id: int) -> IssuedLetter:
             raise NotFound(f"no referral letter {letter_id}")
         if hashlib.sha256(row.pdf).hexdigest() != row.sha256:
             raise InvalidInput(f"referral letter {letter_id} does not match its stored hash: do not send it")
+        if issued_letter_hash(session, letter_id) != row.sha256:  # the letter and its hash replaced together
+            raise ServiceError(f"referral letter {letter_id} is not the letter that was issued (the audit trail "
+                               "holds another fingerprint): do not send it; run `exam-app audit verify`")
         visit = session.get(models.Visit, row.visit_id)
         assert visit is not None
         record_number = session.get(models.Patient, visit.patient_id).record_number  # type: ignore[union-attr]
-        audit(session, ctx.user.id, "referral_reprinted", "referral_letter", letter_id, {"sha256": row.sha256})
+        audit(session, ctx.user.id, "referral_reprinted", "referral_letter", letter_id, {"sha256": row.sha256},
+              patient=record_number)
         return IssuedLetter(row.id, record_number, row.issued_at, row.sha256, row.pdf)
 
 

@@ -183,17 +183,34 @@ def _check_letters(session: Session, issued: dict[int, str]) -> list[Tampering]:
 
 def visit_altered(session: Session, row: models.Visit) -> bool:
     """Whether a signed visit no longer matches the content its latest signing event fingerprinted."""
-    if row.status not in SIGNED_STATUSES:
-        return False
+    return bool(altered_visits(session, row.patient.record_number, [row]))
+
+
+def altered_visits(session: Session, record_number: str, rows: list[models.Visit]) -> list[models.Visit]:
+    """The signed visits of one patient that no longer match the content their latest signing event
+    fingerprinted, or that no event fingerprinted at all (one query for the patient's visits)."""
+    wanted = {row.id for row in rows if row.status in SIGNED_STATUSES}
+    if not wanted:
+        return []
+    digests: dict[int, str] = {}
     events = session.scalars(
         select(models.AuditEvent.detail).where(
             models.AuditEvent.action.in_(SIGNING_ACTIONS),
             # The patient's own events, and those of the whole clinic (the demo signs many at once).
-            or_(models.AuditEvent.patient == row.patient.record_number, models.AuditEvent.patient.is_(None)))
+            or_(models.AuditEvent.patient == record_number, models.AuditEvent.patient.is_(None)))
         .order_by(models.AuditEvent.id.desc()))
     for detail in events:
-        digest = (detail or {}).get("visits", {}).get(str(row.id))
-        if digest is not None:
-            return bool(digest != visit_content_hash(row))
-    return True  # signed, yet nothing in the trail says what was signed
+        for visit_id, digest in ((detail or {}).get("visits") or {}).items():
+            if int(visit_id) in wanted:
+                digests.setdefault(int(visit_id), digest)  # the latest event says what is signed now
+        if len(digests) == len(wanted):
+            break
+    return [row for row in rows if row.id in wanted and digests.get(row.id) != visit_content_hash(row)]
 
+
+def issued_letter_hash(session: Session, letter_id: int) -> str | None:
+    """The SHA-256 the trail holds for a letter as issued (None: no issuing event, removed?)."""
+    detail = session.scalar(select(models.AuditEvent.detail).where(
+        models.AuditEvent.action == "referral_issued", models.AuditEvent.entity == "referral_letter",
+        models.AuditEvent.entity_id == str(letter_id)).order_by(models.AuditEvent.id.desc()).limit(1))
+    return None if not isinstance(detail, dict) else str(detail.get("sha256"))

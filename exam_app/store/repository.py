@@ -76,6 +76,8 @@ def audit(session: Session, user_id: int | None, action: str, entity: str, entit
     """
     if patient is None and detail is not None and isinstance(detail.get("patient"), str):
         patient = detail["patient"]
+    if patient is None and entity == "patient" and entity_id is not None:  # registered, edited, exported…
+        patient = str(entity_id)
     append(session, user_id, action, entity, entity_id, detail, patient)
 
 
