@@ -1048,3 +1048,54 @@ def entry_labels() -> dict[str, str]:
     labels[anal_key("vac")] = "voluntary anal contraction (VAC)"
     labels[anal_key("dap")] = "deep anal pressure (DAP)"
     return labels
+
+
+# ---------------------------------------------------------------- the findings behind the result
+
+
+@dataclass(frozen=True)
+class WorksheetReading:
+    """A worksheet being recorded, read: what is still empty, else its 25 results and the findings
+    each statement rests on (decision support: the clinician checks one against the other)."""
+
+    missing: tuple[str, ...]  # the boxes not recorded yet, in worksheet order
+    results: dict[str, str] | None  # the 25 results as `totals_json` writes them; None while boxes are empty
+    findings: tuple[tuple[str, str], ...] = ()  # (what it is behind, the findings in words)
+
+
+def read_entries(entries: Mapping[str, str]) -> WorksheetReading:
+    missing = missing_entries(entries)
+    worksheet = None if missing else recorded_worksheet(entries)
+    if worksheet is None:
+        return WorksheetReading(missing, None)
+    return WorksheetReading((), totals_json(classify(worksheet)), findings_behind(worksheet))
+
+
+def findings_behind(worksheet: Worksheet) -> tuple[tuple[str, str], ...]:
+    """Per side, where sensation first departs from normal and which key muscles are below 5; the
+    sacral findings; the lowest non-key muscles with motor function."""
+    tables = isncsci_tables()
+    found: list[tuple[str, str]] = []
+    for side_name, side in (("right", worksheet.right), ("left", worksheet.left)):
+        found.append((f"{side_name} sensory level", _sensation_words(side, tables.levels)))
+        weak = [f"{level} {score}" for level, score in zip(tables.key_muscle_levels, side.motor, strict=True)
+                if score != "5"]
+        found.append((f"{side_name} motor level",
+                      "key muscles not 5: " + ", ".join(weak) if weak else "every key muscle 5"))
+        if side.lowest_non_key_muscle is not None:
+            found.append((f"{side_name} lowest non-key muscle", f"motor function down to {side.lowest_non_key_muscle}"))
+    sacral = tables.levels[-1]
+    found.append(("AIS grade and complete or incomplete",
+                  f"{sacral.replace('_', '-')} light touch right {worksheet.right.light_touch[-1]} left "
+                  f"{worksheet.left.light_touch[-1]}, pin prick right {worksheet.right.pin_prick[-1]} left "
+                  f"{worksheet.left.pin_prick[-1]}; DAP {worksheet.dap}; VAC {worksheet.vac}"))
+    return tuple(found)
+
+
+def _sensation_words(side: SideExam, levels: tuple[str, ...]) -> str:
+    for number, level in enumerate(levels):
+        touch, prick = side.light_touch[number], side.pin_prick[number]
+        if touch != "2" or prick != "2":
+            above = f"light touch and pin prick 2 from {levels[0]} to {levels[number - 1]}; " if number else ""
+            return f"{above}at {level.replace('_', '-')} light touch {touch}, pin prick {prick}"
+    return f"light touch and pin prick 2 from {levels[0]} to {levels[-1].replace('_', '-')}"
