@@ -314,6 +314,18 @@ def isncsci_cells(entries: Mapping[str, str]) -> dict[Cell, CellValue]:
     return {table[key][side]: isncsci_reading(key, results[key]) for key, _, side in isncsci_comparison().compared}
 
 
+def isncsci_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[tuple[str, str, bool]]:
+    """The compared ISNCSCI results that differ between two classifications (their 25 results, as
+    `totals_json` writes them): (result key, label, worse)."""
+    changes = []
+    for key, label, side in isncsci_comparison().compared:
+        if before[key] != after[key]:
+            first, second = isncsci_reading(key, before[key]).standing, isncsci_reading(key, after[key]).standing
+            worse = first is not None and second is not None and mark(first, second) == WORSE
+            changes.append((key, f"{side} {label}" if side else label, worse))
+    return changes
+
+
 @cache
 def isncsci_reading(key: str, text: str) -> CellValue:
     """One ISNCSCI result as the comparison reads it: its place from worst (the highest severity)
