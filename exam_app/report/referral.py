@@ -141,6 +141,13 @@ class ReferralContent:
     signed_at: datetime | None
     doctor: DoctorNote | None  # the doctor's impression, investigations and plan, if written
     follow_up: FollowUp | None = None  # the next examination planned, and earlier ones on time or not
+    # The latest earlier visit with a complete ISNCSCI worksheet, for the change of the classification.
+    isncsci_before: Visit | None = None
+
+
+def latest_worksheet(earlier: Sequence[Visit]) -> Visit | None:
+    """The latest of the earlier visits (in order of examination) with a complete ISNCSCI worksheet."""
+    return next((v for v in reversed(earlier) if v.isncsci and read_entries(v.isncsci).results), None)
 
 
 def render_referral(content: ReferralContent, options: ReferralOptions = ReferralOptions()) -> bytes:
@@ -542,7 +549,7 @@ class _Letter:
     def isncsci(self) -> list[Flowable]:
         """The ISNCSCI 2019 classification of the visit's worksheet, when one was recorded, with the
         findings behind it and how it moved since the previous visit's worksheet."""
-        visit, previous = self.content.visit, self.content.previous
+        visit, previous = self.content.visit, self.content.isncsci_before
         if visit.isncsci is None:
             return []
         words = isncsci_words()

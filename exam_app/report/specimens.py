@@ -35,6 +35,7 @@ from exam_app.report.referral import (
     ReferralContent,
     ReferralOptions,
     Signatory,
+    latest_worksheet,
     render_referral,
 )
 from exam_app.report.safety_net import SafetyNetContent, found_for_patient, render_safety_net
@@ -102,6 +103,7 @@ def content_for(
         visit=last.visit,
         visit_status=visit_status,
         previous=ordered[-2] if len(ordered) > 1 else None,
+        isncsci_before=latest_worksheet(ordered[:-1]),
         assessment=last,
         window_now=window_now,
         lems_history=tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in assessments),

@@ -37,6 +37,6 @@ def test_a_letter_without_a_worksheet_has_no_isncsci_section() -> None:
 
 def test_a_first_worksheet_has_nothing_to_compare_with() -> None:
     content = specimens.cord_compression()
-    assert content.previous is not None
-    letter = _squeezed(render_referral(replace(content, previous=replace(content.previous, isncsci=None))))
+    assert content.isncsci_before is content.previous
+    letter = _squeezed(render_referral(replace(content, isncsci_before=None)))
     assert "AIS grade C" in letter and "Since the worksheet" not in letter

@@ -15,6 +15,9 @@ from exam_app.clinical.record import ExamRecord, Patient
 from exam_app.services.comparison import compare_visits
 from exam_app.services.context import AppContext
 from exam_app.services.records import import_record
+from exam_app.services.referral import issue_letter, referral_content, referral_options
+from exam_app.store import models
+from tests.report.pdf import text as text_of_pdf
 from tests.services.test_comparison import FIRST, ONSET, examination
 
 AIS = Cell(ISNCSCI, "asiaImpairmentScale", "")
@@ -84,3 +87,20 @@ def test_the_comparison_shows_the_ais_grade_and_levels_and_marks_a_fall(ctx: App
 def test_a_patient_without_worksheets_has_no_isncsci_rows(ctx: AppContext) -> None:
     import_record(ctx, ExamRecord(Patient("I-2"), [examination(FIRST, ONSET)]), "test")
     assert all(group.title != "ISNCSCI 2019" for group in compare_visits(ctx, "I-2").groups)
+
+
+def test_the_letter_compares_with_the_latest_earlier_worksheet_and_keeps_what_it_said(ctx: AppContext) -> None:
+    first = replace(examination(FIRST, ONSET), isncsci=below("T11", "1", "3"))
+    between = examination(FIRST + timedelta(hours=12))  # no worksheet at this visit
+    last = replace(examination(FIRST + timedelta(days=1)), isncsci=below("T9", "1", "2"))
+    import_record(ctx, ExamRecord(Patient("I-3"), [first, between, last]), "test")
+    content = referral_content(ctx, "I-3", now=FIRST + timedelta(days=2))
+    assert content.isncsci_before is not None and content.isncsci_before.examined_at == FIRST
+    letter = issue_letter(ctx, content, referral_options())
+    words = " ".join(text_of_pdf(letter.pdf).split())
+    assert "AIS grade: D → C (worse)" in words
+    with ctx.db.session() as session:
+        row = session.get(models.ReferralLetter, letter.letter_id)
+        assert row is not None
+        assert row.summary["isncsci"]["asiaImpairmentScale"] == "C"
+        assert row.summary["isncsci"]["neurologicalLevelOfInjury"] == "T8"
