@@ -172,3 +172,22 @@ def test_signed_the_worksheet_is_read_only(
     assert "AIS grade</td><td><b>E</b>" in page.result.text()
 
 
+
+
+def test_a_half_typed_worksheet_sends_the_signature_back_to_it(
+        window: MainWindow, keyboard: Keyboard, wait_until: Callable[[Callable[[], bool]], None]) -> None:
+    editor = _open_worksheet(window, keyboard, wait_until)
+    keyboard.type("2")  # one column typed: 106 boxes still empty
+    keyboard.ctrl(Qt.Key.Key_1)
+    keyboard.ctrl(Qt.Key.Key_R)
+    for page_key in (Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4):
+        keyboard.ctrl(page_key)
+        keyboard.ctrl(Qt.Key.Key_R)
+    assert "ISNCSCI worksheet has 106 empty boxes (Ctrl+7)" in editor.review.status.text()
+    assert "The worksheet has 106 empty boxes" in editor.review.browser.toPlainText()
+    keyboard.answer_next_dialog(Qt.Key.Key_Return)  # "ISNCSCI worksheet not complete" → OK
+    keyboard.ctrl(Qt.Key.Key_S)
+    wait_until(lambda: editor.pages.currentWidget() is editor.isncsci)
+    assert editor.controller.status == "draft"
+    editor.isncsci.fill_normal()
+    assert "AIS grade E" in editor.review.browser.toPlainText()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from exam_app.clinical.completeness import MissingItem, Part
+from exam_app.clinical.isncsci import entry_labels, missing_entries
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.safety_net_print import SafetyNetPrinting
@@ -309,6 +310,14 @@ class VisitEditor(QWidget):
                                 + "\n".join(f"{'Examined at' if k == 'examined_at' else 'Onset'}: {p}"
                                              for k, p in problems.items()))
             self.show_page(0)
+            return
+        empty = missing_entries(c.visit.isncsci) if c.visit.isncsci else ()
+        if empty:
+            QMessageBox.information(
+                self, "ISNCSCI worksheet not complete",
+                f"The ISNCSCI worksheet has {len(empty)} empty boxes (first: {entry_labels()[empty[0]]}). A worksheet "
+                "is signed only whole: record them (N for NT), or remove the worksheet.")
+            self.show_page(6)
             return
         gaps = c.missing()
         reason = self._ask_incomplete(gaps) if gaps else None
