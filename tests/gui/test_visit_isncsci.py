@@ -10,10 +10,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from exam_app.clinical.compare import ISNCSCI, Cell
 from exam_app.clinical.isncsci import entry_key, isncsci_tables
+from exam_app.clinical.record import ExamRecord
+from exam_app.gui.compare_table import cell_description, visit_description
 from exam_app.gui.main_window import MainWindow
 from exam_app.gui.visit.editor import VisitEditor
+from exam_app.report.specimens import cord_compression, jane_doe
+from exam_app.services.comparison import compare_visits
 from exam_app.services.context import AppContext
+from exam_app.services.records import import_record
 from exam_app.services.visits import earlier_visits, open_visit, stored_visits
 from tests.gui.conftest import Keyboard
 from tests.gui.test_visit_by_keyboard import open_patient_by_search
@@ -191,3 +197,15 @@ def test_a_half_typed_worksheet_sends_the_signature_back_to_it(
     assert editor.controller.status == "draft"
     editor.isncsci.fill_normal()
     assert "AIS grade E" in editor.review.browser.toPlainText()
+
+
+def test_the_comparison_header_lists_what_worsened_in_the_classification(gui_ctx: AppContext) -> None:
+    cord = cord_compression(jane_doe(record_number="ISNCSCI-1"))
+    assert cord.previous is not None
+    import_record(gui_ctx, ExamRecord(cord.patient, [cord.previous, cord.visit]), "test")
+    comparison = compare_visits(gui_ctx, "ISNCSCI-1")
+    later = visit_description(comparison.columns[1])
+    assert "ISNCSCI worse:\n  AIS grade D → C\n  neurological level of injury T10 → T8" in later
+    assert "ISNCSCI worse" not in visit_description(comparison.columns[0])
+    ais = comparison.row(Cell(ISNCSCI, "asiaImpairmentScale", ""))
+    assert ": C, worse (was D on " in cell_description(ais, comparison.columns[1], comparison.cell(ais, 1))
