@@ -4,12 +4,14 @@ visit (a changed worksheet is caught like changed grades), carried by amendments
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
 
 from exam_app.clinical.isncsci import entry_key, missing_entries, with_remaining_normal
-from exam_app.clinical.record import Patient
+from exam_app.clinical.normal_findings import normal_examination
+from exam_app.clinical.record import Patient, Visit
 from exam_app.interop.exam_record import dumps_exam_record, read_exam_record
 from exam_app.services.audit import verify_trail
 from exam_app.services.context import AppContext, InvalidInput
@@ -25,6 +27,8 @@ from exam_app.services.visits import (
     start_visit,
 )
 from exam_app.store import models
+from exam_app.store.audit_trail import visit_content_hash
+from exam_app.store.records import set_visit_fields
 from tests.records import complete
 
 PATIENT = "P-16"
@@ -117,3 +121,14 @@ def test_the_worksheet_goes_out_in_the_exam_record_and_comes_back(ctx: AppContex
     broken = text.replace('"l2LeftMotor": "2"', '"l2LeftMotor": "6"')
     with pytest.raises(ValueError, match=r"visits\[0\]\.isncsci\.l2LeftMotor: \"6\" is not a motor score"):
         read_exam_record(broken)
+
+
+def test_the_fingerprint_of_a_visit_without_a_worksheet_is_the_one_it_was_signed_with_before() -> None:
+    """Visits signed before worksheets existed keep their fingerprint: `audit verify` does not call
+    them changed. The hash below was computed by the app before this table was added."""
+    visit = normal_examination(Visit(examined_at=datetime(2026, 11, 2, 9, 30, tzinfo=timezone(timedelta(hours=1)))))
+    row = models.Visit(patient_id=1)
+    set_visit_fields(row, visit)
+    assert visit_content_hash(row) == "eb3e4a39670d031192d985c13b6128bc7ce1192e9183a15580c58bcaa4ffd5e2"
+    set_visit_fields(row, replace(visit, isncsci={"c2RightTouch": "2"}))
+    assert visit_content_hash(row) != "eb3e4a39670d031192d985c13b6128bc7ce1192e9183a15580c58bcaa4ffd5e2"
