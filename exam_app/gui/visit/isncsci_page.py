@@ -7,7 +7,9 @@ left motor (motor boxes at the key-muscle levels only). A digit sets the box and
 column (from the bottom, to the top of the next column); `*` cycles the tag of the box typed just
 before (none, `*`, `**`); N is NT; Delete clears. With "copy down" on, a typed value also fills the
 boxes below it in its column, down to the first box typed by hand, as the established calculators
-do; a box that holds a copy follows its source until it is typed itself.
+do; a box that holds a copy follows its source until it is typed itself. A motor copy runs over the
+key muscles only, from T1 on to L2. Which boxes hold a copy is known while the page is open: a draft
+opened again, and boxes filled with Ctrl+R, count as typed by hand and are never overwritten.
 
 The result is decision support: every statement is shown with the findings it rests on.
 """
