@@ -59,6 +59,25 @@ def _presentation() -> tuple[Palette, Words]:
                   decision_support=words["decision_support"], pattern_phrases=dict(words["pattern_phrases"])))
 
 
+@dataclass(frozen=True)
+class IsncsciWords:
+    """How the ISNCSCI classification is shown: its rows of results and totals, and their legend."""
+
+    title: str
+    not_classified: str  # with {count}, {total} and {first}
+    legend: str
+    rows: tuple[tuple[str, str], ...]  # (result key, label)
+    totals: tuple[tuple[str, str, str, str], ...]  # (label, right key, left key, total key)
+
+
+@cache
+def isncsci_words() -> IsncsciWords:
+    raw = json.loads(resource_path("presentation.json").read_text(encoding="utf-8"))["words"]["isncsci"]
+    return IsncsciWords(raw["title"], raw["not_classified"], raw["legend"],
+                        tuple((key, label) for key, label in raw["rows"]),
+                        tuple((label, right, left, total) for label, right, left, total in raw["totals"]))
+
+
 def palette() -> Palette:
     return _presentation()[0]
 

@@ -17,12 +17,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from exam_app.clinical.record import ExamRecord
 from exam_app.gui.app import make_application
 from exam_app.gui.main_window import MainWindow
+from exam_app.report.specimens import cord_compression, isncsci_below, jane_doe
 from exam_app.services.accounts import sign_in
 from exam_app.services.context import AppContext
 from exam_app.services.demo import DEMO_PASSWORDS, demo_clinic_context, demo_patients
 from exam_app.services.recall import mark_recall
+from exam_app.services.records import import_record
 
 SIZES = ((1366, 768), (1920, 1080))
 
@@ -69,6 +72,13 @@ def main(folder: Path) -> int:
     make_application()
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as data:
+        # A patient examined with the ISNCSCI worksheet twice, worse the second time (AIS D → C),
+        # brought in by the administrator as a record file would be.
+        cord = cord_compression(jane_doe(record_number="ISNCSCI-1", family_name="Cord"))
+        assert cord.previous is not None
+        admin = demo_clinic_context(Path(data), username="admin", patients=15, seed=1, now=now)
+        import_record(admin, ExamRecord(cord.patient, [cord.previous, cord.visit]), "screenshots")
+        admin.close()
         ctx = demo_clinic_context(Path(data), username="pt.smith", patients=15, seed=1, now=now)
         patients = demo_patients(15, 1, now.astimezone())
         progression = patients[0][0].record_number  # the demo's progression within the window
@@ -94,6 +104,15 @@ def main(folder: Path) -> int:
             window.new_visit(patients[1][0].record_number)
             assert window.editor is not None
             window.editor.controller.set_red_flag("stroke_signs", True)
+
+        def isncsci_worksheet() -> None:
+            # A new visit with a worksheet being typed: sensation and key muscles altered below T9.
+            record_number = patients[2][0].record_number
+            window.show_patient(record_number)
+            window.new_visit(record_number)
+            assert window.editor is not None
+            window.editor.controller.set_isncsci(isncsci_below("T9", "1", "2"))
+            window.editor.show_page(6)
 
         def close_editor() -> None:
             if window.editor is not None:
@@ -142,7 +161,9 @@ def main(folder: Path) -> int:
             ("visit_signs", editor_page(3)),
             ("visit_review", editor_page(4)),
             ("visit_emergency", new_visit_emergency),
+            ("visit_isncsci", isncsci_worksheet),
             ("comparison", lambda: window.compare_visits(progression)),
+            ("comparison_isncsci", lambda: window.compare_visits(cord.patient.record_number)),
             ("trend", lambda: window.compare_visits(patients[14][0].record_number)),
         ]
         for width, height in SIZES:

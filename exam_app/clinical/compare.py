@@ -22,6 +22,13 @@ skipped at one visit is still compared (as in spec 3.2). Its mark:
   value (`*`/`**`, which the examiner says is not the nerve lesion's doing; spec 3.2 skips it), or
   a score that is ND or counts a tagged value. A tagged or NT value is not an earlier grading either.
 
+ISNCSCI results (when the visit has a complete worksheet): the AIS grade, the neurological level
+of injury and the sensory and motor levels of each side, ordered by `resources/isncsci.json`: a
+lower AIS grade (C → B) or a more rostral level (T10 → T8) is worse. A result that is a set of
+possible answers (`C5,C6`) is worse only when every answer now is worse than every answer before,
+better only when every one is better, `recheck` when the two sets overlap and differ; a result
+resting on a tagged score (`C5*`) is shown but not compared, as tagged grades are not.
+
 Decision support: a mark says how a number moved, not why; the cell keeps both values.
 """
 
@@ -34,6 +41,9 @@ from functools import cache, partial
 from typing import NamedTuple
 
 from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
+from exam_app.clinical.isncsci import INTACT, isncsci_tables, recorded_worksheet
+from exam_app.clinical.isncsci import classify as classify_isncsci
+from exam_app.clinical.isncsci import totals_json as isncsci_results
 from exam_app.clinical.record import TensionSign, Visit
 from exam_app.clinical.scores import LowerExtremityMotorScore, Score, SensorySubtotals
 from exam_app.clinical.vocabulary import SIDES, vocabulary
@@ -58,6 +68,7 @@ GAIT = "gait"
 ANAL = "anal"
 LEMS = "lems"
 SENSORY_SUBTOTAL = "sensory_subtotal"
+ISNCSCI = "isncsci"  # an ISNCSCI result: its item is the result's key (`asiaImpairmentScale`, `rightSensory`)
 
 TOTAL = "total"  # the "side" of the total LEMS
 NO_SIDE = ""  # the "side" of VAC and DAP
@@ -83,6 +94,7 @@ class Standing(NamedTuple):
     severity: int
     direction: int = 0
     fine: int = 0
+    spread: int = 0  # a set of possible answers: from `severity` (the best) to `severity + spread`
 
 
 class CellValue(NamedTuple):
@@ -101,6 +113,8 @@ def mark(before: Standing, after: Standing) -> str:
     """The mark of a value against an earlier one (see the module's docstring)."""
     if before.direction and after.direction and before.direction != after.direction:
         return WORSE  # across the normal band: an abnormality of the other kind
+    if before.spread or after.spread:
+        return _mark_of_sets(before, after)
     if after.severity != before.severity:
         return WORSE if after.severity > before.severity else BETTER
     if after.fine < before.fine:
@@ -108,6 +122,15 @@ def mark(before: Standing, after: Standing) -> str:
     if after.fine > before.fine:
         return BETTER
     return SAME
+
+
+def _mark_of_sets(before: Standing, after: Standing) -> str:
+    """Sets of possible answers: worse or better only whichever answer holds, else recheck."""
+    if after.severity > before.severity + before.spread:
+        return WORSE
+    if after.severity + after.spread < before.severity:
+        return BETTER
+    return SAME if (after.severity, after.spread) == (before.severity, before.spread) else RECHECK
 
 
 # --- one value, anywhere it is shown ---------------------------------------------------------
@@ -257,7 +280,65 @@ def visit_cells(visit: Visit, lems: LowerExtremityMotorScore, sensory: SensorySu
         if answer is not None:
             cells[table[ANAL][item][NO_SIDE]] = _ordinal(ANAL, answer)
     _scores(cells, table, visit, lems, sensory)
+    if visit.isncsci is not None:
+        cells.update(isncsci_cells(visit.isncsci))
     return cells
+
+
+@dataclass(frozen=True)
+class IsncsciComparison:
+    """The ISNCSCI results compared, from `resources/isncsci.json`."""
+
+    ais_worst_first: tuple[str, ...]
+    rostral_first: tuple[str, ...]  # the levels C2 ... S4_5, then INT
+    compared: tuple[tuple[str, str, str], ...]  # (result key, label, side)
+
+
+@cache
+def isncsci_comparison() -> IsncsciComparison:
+    raw = json.loads(resource_path("isncsci.json").read_text(encoding="utf-8"))["comparison"]
+    return IsncsciComparison(
+        ais_worst_first=tuple(raw["ais_grades_worst_first"]),
+        rostral_first=(*isncsci_tables().levels, INTACT),
+        compared=tuple((key, row["label"], row["side"]) for key, row in raw["compared"].items()),
+    )
+
+
+def isncsci_cells(entries: Mapping[str, str]) -> dict[Cell, CellValue]:
+    """The compared ISNCSCI results of a worksheet; none while the worksheet is not complete."""
+    worksheet = recorded_worksheet(entries)
+    if worksheet is None:
+        return {}
+    results = isncsci_results(classify_isncsci(worksheet))
+    table = _cell_table()[ISNCSCI]
+    return {table[key][side]: isncsci_reading(key, results[key]) for key, _, side in isncsci_comparison().compared}
+
+
+def isncsci_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[tuple[str, str, bool]]:
+    """The compared ISNCSCI results that differ between two classifications (their 25 results, as
+    `totals_json` writes them): (result key, label, worse)."""
+    changes = []
+    for key, label, side in isncsci_comparison().compared:
+        if before[key] != after[key]:
+            first, second = isncsci_reading(key, before[key]).standing, isncsci_reading(key, after[key]).standing
+            worse = first is not None and second is not None and mark(first, second) == WORSE
+            changes.append((key, f"{side} {label}" if side else label, worse))
+    return changes
+
+
+@cache
+def isncsci_reading(key: str, text: str) -> CellValue:
+    """One ISNCSCI result as the comparison reads it: its place from worst (the highest severity)
+    to best; a set spans its answers; a starred answer is not compared."""
+    order = isncsci_comparison()
+    scale = order.ais_worst_first if key == "asiaImpairmentScale" else order.rostral_first
+    answers = text.split(",")
+    if any(answer.endswith("*") for answer in answers) or not all(answer in scale for answer in answers):
+        return CellValue(text, None, None)
+    places = [scale.index(answer) for answer in answers]  # 0 the worst
+    worst, best = min(places), max(places)
+    severity = len(scale) - 1 - best
+    return CellValue(text, Standing(severity, spread=best - worst), float(best) if best == worst else None)
 
 
 # kind -> item -> side -> Cell
@@ -287,6 +368,7 @@ def _cell_table() -> _CellTable:
     }
     table[LEMS][LEMS][TOTAL] = Cell(LEMS, LEMS, TOTAL)
     table[ANAL] = {a.id: {NO_SIDE: Cell(ANAL, a.id, NO_SIDE)} for a in vocab.anal_items}
+    table[ISNCSCI] = {key: {side: Cell(ISNCSCI, key, side)} for key, _, side in isncsci_comparison().compared}
     return table
 
 

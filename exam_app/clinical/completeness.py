@@ -83,4 +83,4 @@ def has_findings(visit: Visit) -> bool:
         visit.red_flags or visit.red_flags_no or visit.symptoms or visit.motor or visit.light_touch
         or visit.pin_prick or visit.reflexes or visit.plantar_response or visit.ankle_clonus_beats
         or visit.tension_signs or visit.gait or visit.vac or visit.dap or visit.notes
-        or visit.weakness_onset is not None or visit.history is not None)
+        or visit.weakness_onset is not None or visit.history is not None or bool(visit.isncsci))

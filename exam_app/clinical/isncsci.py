@@ -959,3 +959,143 @@ def classify(worksheet: Worksheet) -> IsncsciClassification:
         right_motor_zpp=_motor_zpp(right, worksheet.vac, ais, right_motor),
         left_motor_zpp=_motor_zpp(left, worksheet.vac, ais, left_motor),
     )
+
+
+# ---------------------------------------------------------------- a worksheet being recorded
+#
+# A visit holds its worksheet as the flat layout's entries (`c5RightMotor` -> "4*"), so a draft can
+# hold a worksheet half typed; it is classified once every box is recorded (NT when not testable).
+
+WorksheetEntries = dict[str, str]
+
+
+def entry_key(level: str, side: str, kind: str) -> str:
+    """The flat layout's key of one box: ("C5", "right", "motor") -> "c5RightMotor"."""
+    tables = isncsci_tables()
+    return f"{level.lower()}{dict(tables.sides)[side]}{tables.file_words[kind]}"
+
+
+def non_key_muscle_key(side: str) -> str:
+    tables = isncsci_tables()
+    return f"{side}{tables.file_words['lowest_non_key_muscle']}"
+
+
+def anal_key(finding: Literal["vac", "dap"]) -> str:
+    return isncsci_tables().file_words[finding]
+
+
+def entry_problem(key: str, value: object) -> str | None:
+    """What is wrong with one box of a worksheet being recorded (None: it may be stored)."""
+    layout = _file_layout()
+    if value == "" or value is None:
+        return "empty"
+    reader: Callable[[object], object]
+    if key in (layout.vac, layout.dap):
+        reader = read_anal_finding
+    elif key in layout.optional:
+        reader = read_non_key_muscle
+    elif key in layout.required:
+        reader = read_motor_score if key.endswith(isncsci_tables().file_words["motor"]) else read_sensory_score
+    else:
+        return "not an input of the ISNCSCI worksheet"
+    try:
+        reader(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def missing_entries(entries: Mapping[str, str]) -> tuple[str, ...]:
+    """The boxes of the worksheet not recorded yet, in worksheet order (the non-key muscles may stay empty)."""
+    return tuple(key for key in _file_layout().required if not entries.get(key))
+
+
+def recorded_worksheet(entries: Mapping[str, str]) -> Worksheet | None:
+    """The worksheet once every box is recorded; None while some are empty."""
+    if missing_entries(entries):
+        return None
+    return worksheet_from_fields({key: value for key, value in entries.items() if value})
+
+
+def with_remaining_normal(entries: Mapping[str, str]) -> WorksheetEntries:
+    """The boxes not recorded yet as normal (sensation 2, key muscle 5, VAC and DAP present); a box
+    already recorded is never changed."""
+    layout = _file_layout()
+    normal = {"motor": "5", "sensory": "2", "anal": "Yes"}
+    motor_word = isncsci_tables().file_words["motor"]
+    filled = dict(entries)
+    for key in layout.required:
+        if not filled.get(key):
+            kind = "anal" if key in (layout.vac, layout.dap) else "motor" if key.endswith(motor_word) else "sensory"
+            filled[key] = normal[kind]
+    return filled
+
+
+_KIND_WORDS = {"light_touch": "light touch", "pin_prick": "pin prick", "motor": "key muscle"}
+
+
+@cache
+def entry_labels() -> dict[str, str]:
+    """Each box of the worksheet in words, for messages: "c2RightPrick" -> "right C2 pin prick"."""
+    tables = isncsci_tables()
+    labels: dict[str, str] = {}
+    for side, _ in tables.sides:
+        for kind, levels in (("light_touch", tables.levels), ("pin_prick", tables.levels),
+                             ("motor", tables.key_muscle_levels)):
+            for level in levels:
+                labels[entry_key(level, side, kind)] = f"{side} {level.replace('_', '-')} {_KIND_WORDS[kind]}"
+        labels[non_key_muscle_key(side)] = f"{side} lowest non-key muscle with motor function"
+    labels[anal_key("vac")] = "voluntary anal contraction (VAC)"
+    labels[anal_key("dap")] = "deep anal pressure (DAP)"
+    return labels
+
+
+# ---------------------------------------------------------------- the findings behind the result
+
+
+@dataclass(frozen=True)
+class WorksheetReading:
+    """A worksheet being recorded, read: what is still empty, else its 25 results and the findings
+    each statement rests on (decision support: the clinician checks one against the other)."""
+
+    missing: tuple[str, ...]  # the boxes not recorded yet, in worksheet order
+    results: dict[str, str] | None  # the 25 results as `totals_json` writes them; None while boxes are empty
+    findings: tuple[tuple[str, str], ...] = ()  # (what it is behind, the findings in words)
+
+
+def read_entries(entries: Mapping[str, str]) -> WorksheetReading:
+    missing = missing_entries(entries)
+    worksheet = None if missing else recorded_worksheet(entries)
+    if worksheet is None:
+        return WorksheetReading(missing, None)
+    return WorksheetReading((), totals_json(classify(worksheet)), findings_behind(worksheet))
+
+
+def findings_behind(worksheet: Worksheet) -> tuple[tuple[str, str], ...]:
+    """Per side, where sensation first departs from normal and which key muscles are below 5; the
+    sacral findings; the lowest non-key muscles with motor function."""
+    tables = isncsci_tables()
+    found: list[tuple[str, str]] = []
+    for side_name, side in (("right", worksheet.right), ("left", worksheet.left)):
+        found.append((f"{side_name} sensory level", _sensation_words(side, tables.levels)))
+        weak = [f"{level} {score}" for level, score in zip(tables.key_muscle_levels, side.motor, strict=True)
+                if score != "5"]
+        found.append((f"{side_name} motor level",
+                      "key muscles not 5: " + ", ".join(weak) if weak else "every key muscle 5"))
+        if side.lowest_non_key_muscle is not None:
+            found.append((f"{side_name} lowest non-key muscle", f"motor function down to {side.lowest_non_key_muscle}"))
+    sacral = tables.levels[-1]
+    found.append(("AIS grade and complete or incomplete",
+                  f"{sacral.replace('_', '-')} light touch right {worksheet.right.light_touch[-1]} left "
+                  f"{worksheet.left.light_touch[-1]}, pin prick right {worksheet.right.pin_prick[-1]} left "
+                  f"{worksheet.left.pin_prick[-1]}; DAP {worksheet.dap}; VAC {worksheet.vac}"))
+    return tuple(found)
+
+
+def _sensation_words(side: SideExam, levels: tuple[str, ...]) -> str:
+    for number, level in enumerate(levels):
+        touch, prick = side.light_touch[number], side.pin_prick[number]
+        if touch != "2" or prick != "2":
+            above = f"light touch and pin prick 2 from {levels[0]} to {levels[number - 1]}; " if number else ""
+            return f"{above}at {level.replace('_', '-')} light touch {touch}, pin prick {prick}"
+    return f"light touch and pin prick 2 from {levels[0]} to {levels[-1].replace('_', '-')}"

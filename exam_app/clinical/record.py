@@ -76,6 +76,10 @@ class Visit:
     # Which of the lists `symptoms` and `red_flags` were asked, even if nothing was answered yes:
     # an empty list that was asked differs from a question never put.
     asked: frozenset[str] = frozenset()
+    # The ISNCSCI 2019 worksheet of the visit, when one was recorded: the boxes in the flat layout of
+    # `exam_app.clinical.isncsci` (`c5RightMotor` -> "4*", `analContraction` -> "No"); a box not
+    # typed yet is absent. None: no worksheet at this visit.
+    isncsci: dict[str, str] | None = None
 
     def sensory(self, modality: str) -> SidedValues:
         """The scores of one modality, `light_touch` or `pin_prick`."""

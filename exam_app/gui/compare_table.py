@@ -218,6 +218,8 @@ def visit_description(column: ComparisonColumn) -> str:
     if column.changes:
         heading = progression_alert().upper() if column.progression_within_window else "Worse"
         text += f"\n{heading}:\n" + "\n".join(f"  {change}" for change in column.changes)
+    if column.isncsci_worse:
+        text += "\nISNCSCI worse:\n" + "\n".join(f"  {change}" for change in column.isncsci_worse)
     if column.changed_since_signing:
         text += "\nThe assessment differs from the one it was signed with:\n" + "\n".join(
             f"  {change}" for change in column.changed_since_signing)
@@ -230,8 +232,8 @@ def cell_description(row: ComparisonRow, column: ComparisonColumn, cell: Compari
     if not cell.text:
         return f"{where}: not examined"
     if cell.mark is None:
-        reason = "nothing earlier to compare with" if cell.comparable else "not compared (NT, tagged, or a score " \
-            "that is not determinable or counts a tagged value)"
+        reason = "nothing earlier to compare with" if cell.comparable else "not compared (NT, tagged, a score " \
+            "that is not determinable or counts a tagged value, or an ISNCSCI result resting on a tagged score)"
         return f"{where}: {cell.text}, {reason}"
     earlier = f"was {cell.before} on {moment(cell.before_at)}" if cell.before_at else ""
     return f"{where}: {cell.text}, {MARK_STYLES[cell.mark].caption} ({earlier})"

@@ -40,6 +40,7 @@ KEYS: tuple[Key, ...] = (
     Key("page_4", "Ctrl+4", VISIT, "reflexes and signs"),
     Key("page_5", "Ctrl+5", VISIT, "review"),
     Key("page_6", "Ctrl+6", VISIT, "doctor's note"),
+    Key("page_7", "Ctrl+7", VISIT, "ISNCSCI worksheet and its classification"),
     Key("fill_normal", "Ctrl+R", VISIT, "what is not recorded on the page, as normal (history: \"no\" to the "
                                         "red flags not answered)"),
     Key("no_red_flags", "Alt+O", VISIT, "\"no\" to every red-flag question not answered yet"),

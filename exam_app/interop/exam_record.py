@@ -8,7 +8,10 @@ Beyond the spec's keys the app reads and writes these optional ones:
 - `visit.incomplete_reason` (string): the visit was signed as incomplete, and why;
 - `visit.history`: `onset_character` (sudden/gradual), `legs_affected` (left/right/both),
   `recent_injury`, `diabetes` (booleans), `medications` (list of ids from resources), `alcohol_use`
-  (none/moderate/heavy).
+  (none/moderate/heavy);
+- `visit.isncsci`: the ISNCSCI 2019 worksheet of the visit, an object in the flat layout of the
+  published cases (`c5RightMotor`: `"4*"`, `s4_5LeftPrick`: `"NT"`, `analContraction`: `"No"`,
+  `rightLowestNonKeyMuscleWithMotorFunction`: `"C6"`); a box left out was not recorded yet.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
+from exam_app.clinical.isncsci import entry_problem
 from exam_app.clinical.plausibility import birth_date_problem, examined_at_problem, limits, onset_problem
 from exam_app.clinical.record import ExamRecord, History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
@@ -36,7 +40,7 @@ _PATIENT_KEYS = ("record_number", "family_name", "given_name", "birth_date", "se
                  "referring_clinician")
 _VISIT_KEYS = ("examined_at", "examiner", "weakness_onset", "symptoms", "red_flags", "motor",
                "light_touch", "pin_prick", "reflexes", "plantar_response", "ankle_clonus_beats",
-               "tension_signs", "gait", "vac", "dap", "notes", "history", "incomplete_reason")
+               "tension_signs", "gait", "vac", "dap", "notes", "history", "incomplete_reason", "isncsci")
 _HISTORY_KEYS = ("onset_character", "legs_affected", "recent_injury", "diabetes", "medications",
                  "alcohol_use")
 _ONSET_CHARACTERS = ("sudden", "gradual")
@@ -433,6 +437,16 @@ class _Reader:
             visit.incomplete_reason = self._string(value).strip() or None
         elif key == "history":
             visit.history = self._history(value)
+        elif key == "isncsci":
+            visit.isncsci = self._isncsci(value)
+
+    def _isncsci(self, value: Any) -> dict[str, str]:
+        obj = self._object(value, None, "an ISNCSCI worksheet")
+        for key, entry in obj.items():
+            problem = entry_problem(key, entry)
+            if problem is not None:
+                raise self._fail(problem, key)
+        return dict(obj)
 
     def _motor_grade(self, value: Any) -> str:
         if not is_motor_grade(value):
@@ -536,6 +550,8 @@ def visit_document(visit: Visit) -> dict[str, Any]:
         history = _history_document(visit.history)
         if history:
             doc["history"] = history
+    if visit.isncsci is not None:
+        doc["isncsci"] = dict(visit.isncsci)
     return doc
 
 

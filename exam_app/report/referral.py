@@ -40,13 +40,15 @@ from reportlab.platypus import (
 )
 
 from exam_app.clinical.assess import VisitAssessment
+from exam_app.clinical.compare import isncsci_changes
 from exam_app.clinical.doctor import DoctorNote, label
+from exam_app.clinical.isncsci import read_entries
 from exam_app.clinical.next_examination import NextExamination, Timeliness, basis_label, due_state
 from exam_app.clinical.pattern import nerve_labels, pattern_labels
 from exam_app.clinical.record import Patient, Visit
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
-from exam_app.presentation import progression_alert, urgency_label
+from exam_app.presentation import isncsci_words, progression_alert, urgency_label
 from exam_app.report import findings
 from exam_app.report.charts import lems_trend, plottable
 from exam_app.report.findings import ABNORMAL, ALL, WIDTH, FindingsContext
@@ -139,6 +141,13 @@ class ReferralContent:
     signed_at: datetime | None
     doctor: DoctorNote | None  # the doctor's impression, investigations and plan, if written
     follow_up: FollowUp | None = None  # the next examination planned, and earlier ones on time or not
+    # The latest earlier visit with a complete ISNCSCI worksheet, for the change of the classification.
+    isncsci_before: Visit | None = None
+
+
+def latest_worksheet(earlier: Sequence[Visit]) -> Visit | None:
+    """The latest of the earlier visits (in order of examination) with a complete ISNCSCI worksheet."""
+    return next((v for v in reversed(earlier) if v.isncsci and read_entries(v.isncsci).results), None)
 
 
 def render_referral(content: ReferralContent, options: ReferralOptions = ReferralOptions()) -> bytes:
@@ -250,6 +259,7 @@ class _Letter:
         flow += self.next_examination()
         flow += self.findings()
         flow += self.interpretation()
+        flow += self.isncsci()
         flow += self.trend()
         flow += self.doctor()
         flow += self.sign_off()
@@ -534,6 +544,43 @@ class _Letter:
                 flow.append(para(text(f"{more} more with lower scores not listed."), "small"))
 
         flow += self.change_since_previous()
+        return flow
+
+    def isncsci(self) -> list[Flowable]:
+        """The ISNCSCI 2019 classification of the visit's worksheet, when one was recorded, with the
+        findings behind it and how it moved since the previous visit's worksheet."""
+        visit, previous = self.content.visit, self.content.isncsci_before
+        if visit.isncsci is None:
+            return []
+        words = isncsci_words()
+        reading = read_entries(visit.isncsci)
+        if reading.results is None:  # never signed so; an imported visit may hold a worksheet half typed
+            return [_section(words.title), para(text(f"The worksheet is not complete ({len(reading.missing)} "
+                                                      "boxes not recorded): not classified."))]
+        results = reading.results
+        rows = [[para(text(label), "cell"), para(bold(results[key]), "cell")] for key, label in words.rows]
+        table = Table(rows, colWidths=[200, 90], hAlign="LEFT")
+        table.setStyle(table_style([*grid()[:6], ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
+        totals = Table([[para(text(h), "cell_head") for h in ("Total", "Right", "Left", "Total")]]
+                       + [[para(text(label), "cell"), para(text(results[right]), "cell"),
+                           para(text(results[left]), "cell"), para(bold(results[total]), "cell")]
+                          for label, right, left, total in words.totals],
+                       colWidths=[110, 60, 60, 60], hAlign="LEFT")
+        totals.setStyle(table_style(grid()))
+        flow: list[Flowable] = [CondPageBreak(160), KeepTogether([
+            _section(words.title),
+            para(text("Computed from the ISNCSCI worksheet recorded at this visit; the findings behind it are "
+                      "listed below. Decision support, not a diagnosis."), "small"),
+            Spacer(1, 3), table])]
+        flow += [para(text("Totals"), "subsection"), totals, para(text("Findings behind it"), "subsection")]
+        flow += _bullets([text(f"{what}: {found}") for what, found in reading.findings])
+        before = read_entries(previous.isncsci).results if previous is not None and previous.isncsci else None
+        if before is not None and previous is not None:
+            moved = [f"{label}: {before[key]} → {results[key]}" + (" (worse)" if worse else "")
+                     for key, label, worse in isncsci_changes(before, results)]
+            flow.append(para(text(f"Since the worksheet of {self.at(previous.examined_at)}"), "subsection"))
+            flow += _bullets([text(line) for line in moved] or [text("AIS grade and levels unchanged.")])
+        flow.append(para(text(words.legend), "small", spaceBefore=3))
         return flow
 
     def change_since_previous(self) -> list[Flowable]:

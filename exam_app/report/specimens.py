@@ -15,6 +15,7 @@ from pathlib import Path
 
 from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.doctor import DoctorNote, Investigation
+from exam_app.clinical.isncsci import anal_key, entry_key, isncsci_tables, with_remaining_normal
 from exam_app.clinical.next_examination import (
     DoctorReview,
     follow_up_findings,
@@ -34,6 +35,7 @@ from exam_app.report.referral import (
     ReferralContent,
     ReferralOptions,
     Signatory,
+    latest_worksheet,
     render_referral,
 )
 from exam_app.report.safety_net import SafetyNetContent, found_for_patient, render_safety_net
@@ -101,6 +103,7 @@ def content_for(
         visit=last.visit,
         visit_status=visit_status,
         previous=ordered[-2] if len(ordered) > 1 else None,
+        isncsci_before=latest_worksheet(ordered[:-1]),
         assessment=last,
         window_now=window_now,
         lems_history=tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in assessments),
@@ -186,6 +189,36 @@ def progression(patient: Patient | None = None, doctor: bool = True) -> Referral
     return content_for(patient or jane_doe(), [first, second], issued, doctor=note)
 
 
+def isncsci_below(level: str, sensation: str, motor: str) -> dict[str, str]:
+    """An ISNCSCI worksheet: both sides' light touch and pin prick `sensation` and key muscles `motor`
+    from `level` down, S4-5 light touch 1 and deep anal pressure kept, no voluntary anal contraction;
+    the rest normal."""
+    tables = isncsci_tables()
+    entries = {}
+    for side in ("right", "left"):
+        for dermatome in tables.levels[tables.levels.index(level):]:
+            for kind in ("light_touch", "pin_prick"):
+                entries[entry_key(dermatome, side, kind)] = sensation
+            if dermatome in tables.key_muscle_levels:
+                entries[entry_key(dermatome, side, "motor")] = motor
+        entries[entry_key("S4_5", side, "light_touch")] = "1"
+    return with_remaining_normal({**entries, anal_key("vac"): "No", anal_key("dap"): "Yes"})
+
+
+def cord_compression(patient: Patient | None = None) -> ReferralContent:
+    """Two visits with an ISNCSCI worksheet, the second worse: AIS D → C, the level up from T10 to T8."""
+    onset = datetime(2026, 11, 19, 9, 12, tzinfo=ZONE)
+    weak = {m: {"left": "3", "right": "3"} for m in ("hip_flexion", "knee_extension", "ankle_dorsiflexion",
+                                                      "great_toe_extension", "ankle_plantarflexion")}
+    first = _with(normal_visit(onset + timedelta(hours=5), symptoms=("low_back_pain",)), motor=weak,
+                  weakness_onset=onset, isncsci=isncsci_below("T11", "1", "3"))
+    weaker = {m: {"left": "2", "right": "2"} for m in weak}
+    second = _with(normal_visit(onset + timedelta(days=1, hours=3), examiner="pt.jones"), motor=weaker,
+                   isncsci=isncsci_below("T9", "1", "2"))
+    issued = second.examined_at + timedelta(hours=2)
+    return content_for(patient or jane_doe(), [first, second], issued)
+
+
 def long_history(patient: Patient | None = None) -> ReferralContent:
     """Ten visits over six weeks: onset, worsening inside the window, slow recovery, then a relapse.
     Full findings, trend, body chart and doctor's note: the benchmark's letter."""
@@ -255,6 +288,7 @@ SPECIMENS = {
     "l5_radiculopathy": l5_radiculopathy,
     "progression": progression,
     "long_history": long_history,
+    "cord_compression": cord_compression,
 }
 
 

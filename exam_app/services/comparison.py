@@ -13,7 +13,7 @@ database and one pass of the engine (`assess_visits`), whatever the number of vi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -26,6 +26,7 @@ from exam_app.clinical.compare import (
     ANKLE_CLONUS,
     BETTER,
     GAIT,
+    ISNCSCI,
     LEMS,
     LIGHT_TOUCH,
     MOTOR,
@@ -43,6 +44,7 @@ from exam_app.clinical.compare import (
     CellValue,
     compare_cells,
     comparison_tables,
+    isncsci_comparison,
     visit_cells,
 )
 from exam_app.clinical.record import Patient, Visit
@@ -78,6 +80,9 @@ class ComparisonColumn:
     sensory: SensoryMap  # the visit's light touch and pin prick, for the dermatome map
     incomplete_reason: str | None = None  # signed as incomplete: why
     changed_since_signing: tuple[str, ...] = ()  # how the engine's answer now differs from the signed one
+    # ISNCSCI results worse than at the visit compared with ("AIS grade C → B"): a fall of the AIS
+    # grade or a level moving up (exam_app/clinical/compare.py); beside `changes`, which are spec 3.2's.
+    isncsci_worse: tuple[str, ...] = ()
 
     @property
     def progression_within_window(self) -> bool:
@@ -178,9 +183,11 @@ def compare_visits(ctx: AppContext, record_number: str, now: datetime | None = N
     assessments = assess_visits([visit for _, _, visit in stored], window_days)
     histories = compare_cells([visit_cells(a.visit, a.lems, a.sensory) for a in assessments])
     ids = {id(visit): (visit_id, status) for visit_id, status, visit in stored}
-    columns = tuple(_column(*ids[id(a.visit)], a, differences(as_signed.get(ids[id(a.visit)][0]),
-                                                              summary(a, window_days, "now")))
-                    for a in assessments)
+    groups = _groups(histories)
+    columns = tuple(replace(_column(*ids[id(a.visit)], a, differences(as_signed.get(ids[id(a.visit)][0]),
+                                                                      summary(a, window_days, "now"))),
+                            isncsci_worse=_isncsci_worse(groups, number))
+                    for number, a in enumerate(assessments))
     latest = assessments[-1].window if assessments else None
     window_now = None
     if latest is not None:
@@ -189,7 +196,7 @@ def compare_visits(ctx: AppContext, record_number: str, now: datetime | None = N
         patient=patient,
         window_days=window_days,
         columns=columns,
-        groups=_groups(histories),
+        groups=groups,
         onset=latest.onset if latest else None,
         window_ends=latest.ends if latest else None,
         window_now=window_now,
@@ -215,6 +222,19 @@ def _column(visit_id: int, status: str, assessment: VisitAssessment, changed: tu
         incomplete_reason=visit.incomplete_reason,
         changed_since_signing=changed,
     )
+
+
+def _isncsci_worse(groups: tuple[RowGroup, ...], column: int) -> tuple[str, ...]:
+    """The ISNCSCI results of one visit marked worse, with the earlier value: "AIS grade C → B"."""
+    worse = []
+    for group in groups:
+        for row in group.rows:
+            earlier = row.earlier[column]
+            if row.cell.kind == ISNCSCI and row.marks[column] == WORSE and earlier is not None:
+                before, now = row.values[earlier], row.values[column]
+                assert before is not None and now is not None  # a mark compares two values
+                worse.append(f"{row.subject} {before.text} → {now.text}")
+    return tuple(worse)
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -260,7 +280,14 @@ def _row_specs() -> tuple[tuple[str, tuple[_RowSpec, ...]], ...]:
         _RowSpec(Cell(ANAL, a.id, NO_SIDE), f"{a.label} ({a.id.upper()})", a.label, _ordinal_scale(ANAL))
         for a in vocab.anal_items
     )
+    order = isncsci_comparison()
+    isncsci = tuple(
+        _RowSpec(Cell(ISNCSCI, key, side), f"{label}, {side}" if side else label,
+                 f"{side} {label}" if side else label,
+                 _levels_scale(order.ais_worst_first if key == "asiaImpairmentScale" else order.rostral_first))
+        for key, label, side in order.compared)
     return (
+        ("ISNCSCI 2019", isncsci),
         ("Scores", scores),
         ("Motor (MRC 0–5)", _both_sides(MOTOR, [(m.id, m.movement) for m in vocab.motor_items], _numeric(0, 5))),
         ("Light touch (0–2)", _both_sides(LIGHT_TOUCH, levels, sensory, "{side} {label} light touch")),
@@ -292,6 +319,13 @@ def _both_sides(
 def _ordinal_scale(kind: str) -> RowScale:
     values = comparison_tables().ordinal[kind]
     return RowScale(0, len(values) - 1, tuple((float(rank), value) for rank, value in enumerate(values)))
+
+
+def _levels_scale(worst_first: tuple[str, ...]) -> RowScale:
+    """AIS grades or levels on a chart, the worst at the bottom (every fourth level named)."""
+    step = 1 if len(worst_first) <= 5 else 4
+    return RowScale(0, len(worst_first) - 1, tuple((float(place), value.replace("_", "-"))
+                                                   for place, value in enumerate(worst_first) if place % step == 0))
 
 
 def _numeric(minimum: int, maximum: int) -> RowScale:

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.isncsci import read_entries
+from exam_app.clinical.record import Visit
 from exam_app.clinical.window import window_status
 from exam_app.report.referral import (
     LemsPoint,
@@ -19,6 +21,7 @@ from exam_app.report.referral import (
     ReferralContent,
     ReferralOptions,
     Signatory,
+    latest_worksheet,
     render_referral,
 )
 from exam_app.services.context import AppContext, InvalidInput, NotFound, ServiceError, require_patient
@@ -134,6 +137,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
             visit=visits[-1],
             visit_status=chosen.status,
             previous=visits[-2] if len(visits) > 1 else None,
+            isncsci_before=latest_worksheet(visits[:-1]),
             assessment=assessment,
             window_now=window_status(assessment.window.onset, ctx.window_days, issued_at),
             lems_history=tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in assessments),
@@ -204,7 +208,17 @@ def _summary(content: ReferralContent) -> dict[str, Any]:
         "window_ends": a.window.ends.isoformat() if a.window.ends else None,
         "next_examination_due": (content.follow_up.planned.due.isoformat()
                                  if content.follow_up and content.follow_up.planned.due else None),
+        "isncsci": _isncsci_summary(content.visit),
     }
+
+
+def _isncsci_summary(visit: Visit) -> dict[str, str] | None:
+    """The ISNCSCI classification the letter gave, when the visit has a worksheet."""
+    results = read_entries(visit.isncsci).results if visit.isncsci else None
+    if results is None:
+        return None
+    return {key: results[key] for key in ("asiaImpairmentScale", "neurologicalLevelOfInjury", "rightSensory",
+                                          "leftSensory", "rightMotor", "leftMotor")}
 
 
 def issue_letter(ctx: AppContext, content: ReferralContent, options: ReferralOptions) -> IssuedLetter:

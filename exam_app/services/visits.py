@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from exam_app.clinical.completeness import has_findings, missing_items, unanswered_red_flags
+from exam_app.clinical.isncsci import entry_labels, missing_entries
 from exam_app.clinical.plausibility import examined_at_problem, onset_problem
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import visit_document
@@ -61,7 +62,8 @@ def _now() -> datetime:
 def _visit_row(session: Session, visit_id: int) -> models.Visit:
     row = session.scalar(
         select(models.Visit).where(models.Visit.id == visit_id)
-        .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient)))
+        .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient),
+                 selectinload(models.Visit.isncsci_worksheet)))
     if row is None:
         raise NotFound(f"visit {visit_id} does not exist (was the draft discarded on another workstation?)")
     return row
@@ -95,6 +97,7 @@ def check_signable(visit: Visit, born: date | None) -> None:
                            "unanswered)")
     if visit.incomplete_reason is not None and not visit.incomplete_reason.strip():
         raise InvalidInput("incomplete: say why the examination could not be completed")
+    _check_worksheet(visit)
     missing = missing_items(visit)
     if missing and visit.incomplete_reason is None:
         raise InvalidInput(
@@ -102,10 +105,21 @@ def check_signable(visit: Visit, born: date | None) -> None:
             "record them (NT when not testable), or sign it as incomplete with the reason")
 
 
+def _check_worksheet(visit: Visit) -> None:
+    """A worksheet is signed whole or not at all: a half-typed one would be classified by nobody."""
+    if visit.isncsci is None:
+        return
+    empty = missing_entries(visit.isncsci)
+    if empty:
+        raise InvalidInput(f"ISNCSCI worksheet: {len(empty)} boxes not recorded (first: "
+                           f"{entry_labels()[empty[0]]}); record them (NT when not testable), or remove the worksheet")
+
+
 def _check_no_less_complete(before: Visit, after: Visit, born: date | None) -> None:
     """An amendment keeps what made the signature valid: plausible times, and the red flags and items
     the signed visit had recorded (an imported visit may have left items out, and may still)."""
     check_visit(after, born)
+    _check_worksheet(after)
     if not unanswered_red_flags(before) and unanswered_red_flags(after):
         raise InvalidInput("red flags: a correction cannot leave a red-flag question unanswered")
     if before.incomplete_reason is None and not missing_items(before):

@@ -57,6 +57,8 @@ def event_hash(event: models.AuditEvent) -> str:
 def visit_content_hash(row: models.Visit) -> str:
     """A fingerprint of everything a signed visit says (its findings, times, history and notes)."""
     content = asdict(visit_from_row(row))
+    if content["isncsci"] is None:  # no worksheet: the fingerprint of a visit signed before worksheets existed
+        del content["isncsci"]
     for answers in ("symptoms", "red_flags", "red_flags_no"):  # a set of answers: their order is not content
         content[answers] = sorted(content[answers])
     return hashlib.sha256(_canonical([row.patient_id, content]).encode("utf-8")).hexdigest()
@@ -155,7 +157,8 @@ def _check_triggers(session: Session) -> list[Tampering]:
 def _check_visits(session: Session, signed_content: dict[int, str]) -> list[Tampering]:
     found = []
     rows = session.scalars(select(models.Visit).where(models.Visit.status.in_(SIGNED_STATUSES))
-                           .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient))
+                           .options(selectinload(models.Visit.findings), selectinload(models.Visit.patient),
+                                    selectinload(models.Visit.isncsci_worksheet))
                            .order_by(models.Visit.id)).yield_per(500)
     for row in rows:
         where = f"visit {row.id} of {row.patient.record_number} ({row.examined_at:%Y-%m-%d %H:%M} UTC)"

@@ -160,8 +160,28 @@ class Visit(Base):
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitAmendment.amended_at"
     )
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    isncsci_worksheet: Mapped[IsncsciWorksheet | None] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", uselist=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
+
+
+class IsncsciWorksheet(Base):
+    """The ISNCSCI 2019 worksheet recorded at a visit (at most one): part of the visit, saved with its
+    draft, signed and amended with it.
+
+    `entries` holds the boxes in the flat layout of the published cases (`c5RightMotor` -> "4*",
+    `analContraction` -> "No"), as `exam_app.clinical.isncsci` reads them; a box not typed yet is absent.
+    """
+
+    __tablename__ = "isncsci_worksheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), unique=True)
+    entries: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    visit: Mapped[Visit] = relationship(back_populates="isncsci_worksheet")
 
 
 class Finding(Base):

@@ -69,6 +69,17 @@ def set_visit_fields(row: models.Visit, visit: plain.Visit) -> None:
     row.history = _history_document(visit.history)
     row.asked = ",".join(sorted(visit.asked))
     _merge_findings(row, findings_of(visit))
+    _set_isncsci(row, visit.isncsci)
+
+
+def _set_isncsci(row: models.Visit, entries: dict[str, str] | None) -> None:
+    """The visit's worksheet as `entries` says: kept, changed in place, removed, or none."""
+    if entries is None:
+        row.isncsci_worksheet = None
+    elif row.isncsci_worksheet is None:
+        row.isncsci_worksheet = models.IsncsciWorksheet(entries=dict(entries))
+    elif row.isncsci_worksheet.entries != entries:
+        row.isncsci_worksheet.entries = dict(entries)  # a new dict: JSON columns see reassignment only
 
 
 def _merge_findings(row: models.Visit, wanted: list[models.Finding]) -> None:
@@ -148,6 +159,7 @@ def visit_from_row(row: models.Visit) -> plain.Visit:
         incomplete_reason=row.incomplete_reason,
         history=_history_from_document(row.history),
         asked=frozenset(a for a in row.asked.split(",") if a),
+        isncsci=dict(row.isncsci_worksheet.entries) if row.isncsci_worksheet is not None else None,
     )
     symptoms: list[str] = []
     answers: dict[str, list[str]] = {"yes": [], "no": []}
@@ -214,6 +226,10 @@ def read_signed_visits(session: Session, patient_id: int) -> list[tuple[int, str
         _place(visits[visit_id], kind, item, side, value, angle, symptoms[visit_id], answers[visit_id])
     for visit_id, read in visits.items():
         _set_answers(read, symptoms[visit_id], answers[visit_id])
+    worksheet = models.IsncsciWorksheet
+    for visit_id, entries in connection.execute(
+            select(worksheet.visit_id, worksheet.entries).join(visit, worksheet.visit_id == visit.id).where(signed)):
+        visits[visit_id].isncsci = dict(entries)
     return stored
 
 

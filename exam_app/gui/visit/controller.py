@@ -242,6 +242,11 @@ class VisitController(QObject):
                 del signs[sign]
         self._update(tension_signs=signs)
 
+    def set_isncsci(self, entries: dict[str, str] | None) -> None:
+        """The whole ISNCSCI worksheet at once (a typed box and the boxes it copied down); None or
+        nothing in it: no worksheet at this visit."""
+        self._update(isncsci=dict(entries) if entries else None)
+
     def set_anal(self, item: str, answer: str) -> None:
         self._update(**{item: answer or None})
 

@@ -1,7 +1,7 @@
 """The visit editor: history and red flags, motor, sensory, reflexes and signs, review and sign,
-then the doctor's note.
+then the doctor's note; and, when the examiner records one, the ISNCSCI worksheet.
 
-Keyboard: Ctrl+1 … Ctrl+6 go to a page, Ctrl+R fills what is not recorded on the page with
+Keyboard: Ctrl+1 … Ctrl+7 go to a page, Ctrl+R fills what is not recorded on the page with
 normal findings (on the history page: "no" to the remaining red-flag questions), Ctrl+J goes to the
 first item not recorded yet, Ctrl+S signs, Ctrl+P prints the patient's safety-net sheet of a signed
 visit, Escape goes back to the patient (the draft is saved; a draft with nothing recorded is not kept).
@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from exam_app.clinical.completeness import MissingItem, Part
+from exam_app.clinical.isncsci import entry_labels, missing_entries
 from exam_app.clinical.vocabulary import RedFlag
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.safety_net_print import SafetyNetPrinting
 from exam_app.gui.visit.controller import AMENDING, SIGNING, VisitController
 from exam_app.gui.visit.doctor_page import DoctorPage
 from exam_app.gui.visit.history_page import HistoryPage
+from exam_app.gui.visit.isncsci_page import IsncsciPage
 from exam_app.gui.visit.motor_page import MotorPage
 from exam_app.gui.visit.page import VisitPage
 from exam_app.gui.visit.review_page import ReviewPage
@@ -97,7 +99,7 @@ class VisitEditor(QWidget):
     signed = Signal()
 
     PAGE_TITLES = ("&1 History and red flags", "&2 Motor", "&3 Sensory", "&4 Reflexes and signs", "&5 Review",
-                   "&6 Doctor's note")
+                   "&6 Doctor's note", "&7 ISNCSCI worksheet")
 
     def __init__(self, controller: VisitController) -> None:
         super().__init__()
@@ -129,10 +131,11 @@ class VisitEditor(QWidget):
         self.signs = SignsPage(controller)
         self.review = ReviewPage(controller)
         self.doctor = DoctorPage(controller, controller.read_only)
+        self.isncsci = IsncsciPage(controller)
         self.pages = QTabWidget()
         self.pages.setAccessibleName("Visit pages")
-        for page, title in zip((self.history, self.motor, self.sensory, self.signs, self.review, self.doctor),
-                               self.PAGE_TITLES, strict=True):
+        for page, title in zip((self.history, self.motor, self.sensory, self.signs, self.review, self.doctor,
+                                self.isncsci), self.PAGE_TITLES, strict=True):
             self.pages.addTab(page, title.replace("&", ""))
         self.pages.currentChanged.connect(self._page_shown)
         self.review.sign_button.clicked.connect(self.sign)
@@ -158,7 +161,7 @@ class VisitEditor(QWidget):
             layout.insertWidget(1, tampered)
         layout.addWidget(self.pages, 1)
 
-        for number in range(1, 7):
+        for number in range(1, len(self.PAGE_TITLES) + 1):
             shortcut(f"page_{number}", self, partial(self.show_page, number - 1))
         shortcut("fill_normal", self, self.remaining_normal)
         shortcut("no_red_flags", self, controller.answer_remaining_red_flags_no)
@@ -186,7 +189,7 @@ class VisitEditor(QWidget):
         self._page_shown(number)
 
     def visit_pages(self) -> tuple[VisitPage, ...]:
-        return (self.history, self.motor, self.sensory, self.signs, self.review, self.doctor)
+        return (self.history, self.motor, self.sensory, self.signs, self.review, self.doctor, self.isncsci)
 
     def current_page(self) -> VisitPage:
         return self.visit_pages()[self.pages.currentIndex()]
@@ -308,6 +311,14 @@ class VisitEditor(QWidget):
                                              for k, p in problems.items()))
             self.show_page(0)
             return
+        empty = missing_entries(c.visit.isncsci) if c.visit.isncsci else ()
+        if empty:
+            QMessageBox.information(
+                self, "ISNCSCI worksheet not complete",
+                f"The ISNCSCI worksheet has {len(empty)} empty boxes (first: {entry_labels()[empty[0]]}). A worksheet "
+                "is signed only whole: record them (N for NT), or remove the worksheet.")
+            self.show_page(6)
+            return
         gaps = c.missing()
         reason = self._ask_incomplete(gaps) if gaps else None
         if gaps and reason is None:
@@ -331,7 +342,7 @@ class VisitEditor(QWidget):
             self.save_state.setText("Amendment saved")
         else:
             self.save_state.setText("Signed" + (" as incomplete" if c.visit.incomplete_reason else ""))
-            for page in self.visit_pages()[:4]:
+            for page in (*self.visit_pages()[:4], self.isncsci):
                 page.refresh()
             self._replace_doctor_page()
         self.signed.emit()
@@ -340,7 +351,7 @@ class VisitEditor(QWidget):
         amending = self.controller.amending
         self._show_header()
         self.save_state.setText("Amendment not saved" if amending else "Not signed")
-        for page in self.visit_pages()[:4]:
+        for page in (*self.visit_pages()[:4], self.isncsci):
             page.refresh()
         QMessageBox.warning(self, "The amendment was not saved" if amending else "The visit was not signed",
                             message)

@@ -7,6 +7,7 @@ tag (none, `*`, `**`); `N` means not testable. A key that would make an invalid 
 from __future__ import annotations
 
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
+from exam_app.clinical.isncsci import isncsci_tables
 
 MOTOR_DIGITS = "012345"
 MODIFIER_KEYS = frozenset("+-*")  # change the grade just typed: modifier (motor) or ISNCSCI tag
@@ -36,3 +37,20 @@ def typed_grade(current: str, key: str, motor: bool = True) -> str | None:
     else:
         return None
     return candidate if valid(candidate) else None
+
+
+def typed_isncsci_score(current: str, key: str, motor: bool) -> str | None:
+    """The ISNCSCI worksheet's score after typing `key` on a box holding `current`: digits (0-5 for a
+    key muscle, 0-2 for sensation), N for NT, * cycling the tag (none, *, **); no + or -. None: ignore."""
+    tables = isncsci_tables()
+    allowed = tables.motor_scores if motor else tables.sensory_scores
+    core, tag = _split_tag(current)
+    if key in (MOTOR_DIGITS if motor else SENSORY_DIGITS):
+        candidate = key
+    elif key.upper() == "N":
+        candidate = "NT"
+    elif key == "*" and core:
+        candidate = core + {"": "*", "*": "**", "**": ""}[tag]
+    else:
+        return None
+    return candidate if candidate in allowed else None

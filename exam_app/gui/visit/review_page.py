@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QV
 
 from exam_app.clinical.assess import VisitAssessment
 from exam_app.clinical.completeness import MissingItem
+from exam_app.clinical.isncsci import missing_entries, read_entries
 from exam_app.clinical.vocabulary import vocabulary
 from exam_app.clinical.window import WindowStatus
 from exam_app.gui.keys import caption, key
@@ -18,6 +19,7 @@ from exam_app.gui.rich_text import caution, window_html
 from exam_app.gui.visit.controller import VisitController
 from exam_app.presentation import (
     incomplete_text,
+    isncsci_words,
     palette,
     pattern_phrase,
     progression_alert,
@@ -35,7 +37,7 @@ def _items(findings: tuple[str, ...] | list[str]) -> str:
 
 def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_at: datetime | None,
                 still_missing: tuple[str, ...] = (), as_signed: str | None = None,
-                changed_since_signing: tuple[str, ...] = ()) -> str:
+                changed_since_signing: tuple[str, ...] = (), isncsci: dict[str, str] | None = None) -> str:
     """The review as HTML: every statement followed by the findings it came from; what is not
     recorded yet (for a draft), or why the signed examination is incomplete; and, for a signed visit
     whose assessment differs now from the one it was signed with, both."""
@@ -104,8 +106,23 @@ def review_html(assessment: VisitAssessment, window_now: WindowStatus, previous_
                                                if len(still_missing) > 12 else "")
         gaps = caution(f"Not recorded yet: {len(still_missing)} items")
         parts.append(f"<h3>{gaps} ({key('first_gap').sequence} goes to the first)</h3><ul>{shown}</ul>")
+    if isncsci is not None:
+        parts.append(_isncsci_html(isncsci))
     parts.append(f"<p style='color:{palette().muted}'><i>{escape(words().decision_support)}</i></p>")
     return "".join(parts)
+
+
+def _isncsci_html(entries: dict[str, str]) -> str:
+    """The worksheet's classification in one line; its page (Ctrl+7) shows the findings behind it."""
+    title = f"<h3>{escape(isncsci_words().title)} ({key('page_7').sequence} for the worksheet)</h3>"
+    reading = read_entries(entries)
+    if reading.results is None:
+        empty = f"The worksheet has {len(reading.missing)} empty boxes: it is signed only whole"
+        return title + f"<p>{caution(empty)}</p>"
+    results = reading.results
+    shown = "; ".join(f"{label} {results[result]}" for result, label in isncsci_words().rows[:7])
+    return title + f"<p>{escape(shown)}</p>"
+
 
 
 class ReviewPage(QWidget):
@@ -154,7 +171,7 @@ class ReviewPage(QWidget):
         self.browser.setHtml(review_html(assessment, self.controller.window_now(now),
                                          previous.examined_at if previous else None, missing,
                                          in_words(signed) if signed else None,
-                                         self.controller.changed_since_signing()))
+                                         self.controller.changed_since_signing(), self.controller.visit.isncsci))
         self.browser.verticalScrollBar().setValue(scroll)
         unanswered = len(self.controller.unanswered_red_flags())
         problems = list(self.controller.time_problems(now).values()) + list(self.controller.input_problems.values())
@@ -168,6 +185,9 @@ class ReviewPage(QWidget):
             self.status.setText(f"Correct before signing: {problems[0]}")
         elif unanswered:
             self.status.setText(f"{unanswered} red-flag questions still unanswered (History page).")
+        elif self.controller.visit.isncsci and missing_entries(self.controller.visit.isncsci):
+            self.status.setText(f"The ISNCSCI worksheet has {len(missing_entries(self.controller.visit.isncsci))} "
+                                f"empty boxes ({key('page_7').sequence}): record them, or remove the worksheet.")
         elif missing:
             self.status.setText(f"{len(missing)} items not recorded yet: Ctrl+J goes to the first; or sign it as "
                                 "incomplete with the reason.")
