@@ -16,8 +16,10 @@ from exam_app.services.as_signed import record_missing_assessments
 from exam_app.services.backups import folder_before_upgrade
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.worklist import refresh_missing_statuses
-from exam_app.store import migrate
+from exam_app.store import migrate, models
+from exam_app.store.audit_trail import UPGRADE_MARKER, unfingerprinted_visits
 from exam_app.store.database import Database, database_url, open_database
+from exam_app.store.repository import audit
 
 
 class NoAccounts(ServiceError):
@@ -54,10 +56,31 @@ def open_clinic(data_dir: Path | None = None, url: str | None = None, lock_wait:
         backup = migrate.upgrade(db, folder_before_upgrade(db))
         refresh_missing_statuses(db)
         record_missing_assessments(db)
+        record_missing_fingerprints(db)
     except BaseException:
         db.dispose()
         raise
     return Clinic(db, backup)
+
+
+def record_missing_fingerprints(db: Database) -> int:
+    """Once, after the upgrade to schema 0009: the signed visits the audit trail holds no fingerprint of
+    (signed before the app fingerprinted visits) are fingerprinted as they are now, in one event that
+    says so; otherwise each would be shown as changed outside the app. Returns how many visits."""
+    with db.session() as session:  # usually no marker: no need to wait for the write lock
+        if session.get(models.ClinicSetting, UPGRADE_MARKER) is None:
+            return 0
+    with db.session(write=True) as session:
+        marker = session.get(models.ClinicSetting, UPGRADE_MARKER)
+        if marker is None:  # another workstation did it first
+            return 0
+        missing = unfingerprinted_visits(session)
+        if missing:
+            audit(session, None, "fingerprints_recorded", "visit", None,
+                  {"visits": missing, "why": "signed before the audit trail fingerprinted visits; "
+                                             "fingerprinted as found at the upgrade"})
+        session.delete(marker)
+    return len(missing)
 
 
 def open_context(data_dir: Path | None = None, url: str | None = None, username: str = "",
