@@ -27,6 +27,8 @@ from exam_app.tables import roles
 
 USERNAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
+UNKNOWN_NAME = "(a name that is no account)"  # what the trail says of a refused unknown name
+
 
 class SignInRefused(ServiceError):
     """Wrong name or password, a locked or disabled account: the message says which, not more."""
@@ -109,7 +111,8 @@ def sign_in(db: Database, username: str, password: str, now: datetime | None = N
         if row is not None:
             session.expunge(row)
     if row is None:
-        _note_refusal(db, None, username.strip()[:64], {"why": "no such account"})
+        # The name typed is not kept: a password typed into the name field must not reach the trail.
+        _note_refusal(db, None, UNKNOWN_NAME, {"why": "no such account", "characters": len(username.strip())})
         raise SignInRefused("wrong user name or password")
     if not row.active:
         _note_refusal(db, row.id, row.username, {"why": "account disabled"})
