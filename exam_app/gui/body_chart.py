@@ -542,9 +542,10 @@ class DermatomeCanvas(QWidget):
 
     _MARGIN = 6
 
-    def __init__(self, style_of: Callable[[str, str], FillStyle], parent: QWidget | None = None) -> None:
+    def __init__(self, style_of: Callable[[str, str], FillStyle], parent: QWidget | None = None,
+                 drawing: BodyMap | None = None) -> None:
         super().__init__(parent)
-        self.map: BodyMap = body_map()
+        self.map: BodyMap = drawing or body_map()
         self._style_of = style_of
         self._paths = {region.id: painter_path(region.commands) for region in self.map.regions}
         self._outlines = [(o.is_detail, painter_path(o.commands)) for o in self.map.outlines]
@@ -581,9 +582,12 @@ class DermatomeCanvas(QWidget):
         return self.map.region_at(point.x(), point.y())
 
     def region_rect(self, level: str, side: str) -> QRect:
-        """Where a level and side is drawn, in widget pixels (the view with its key point)."""
-        key = self.map.key_point(level, side)
-        region = self.map.region(level, side, key.view)
+        """Where a level and side is drawn, in widget pixels (the view with its key point, or the
+        first view that draws it in a drawing without key points)."""
+        try:
+            region = self.map.region(level, side, self.map.key_point(level, side).view)
+        except KeyError:
+            region = self.map.regions_of(level, side)[0]
         return self.transform().mapRect(self._paths[region.id].boundingRect()).toAlignedRect()
 
     # painting
