@@ -107,8 +107,8 @@ LEG = {
         "L2": [[(0, 0.06), (1, 0.1), (1, 0.3), (0, 0.2)]],
         "L3": [[(0, 0.2), (1, 0.3), (1, 0.52), (0.5, 0.48), (0, 0.45)]],
         "L4": [[(0.5, 0.48), (1, 0.52), (1, 1), (0.85, 1), (0.85, 0.88), (0.5, 0.88)]],
-        "L5": [[(0, 0.45), (0.5, 0.48), (0.5, 0.88), (0.85, 0.88), (0.85, 1), (0.18, 1), (0.18, 0.88), (0, 0.88)]],
-        "S1": [_box(0, 0.88, 0.18, 1)],
+        "L5": [[(0, 0.45), (0.5, 0.48), (0.5, 0.88), (0.85, 0.88), (0.85, 1), (0.28, 1), (0.28, 0.88), (0, 0.88)]],
+        "S1": [_box(0, 0.88, 0.28, 1)],
     },
     "back": {
         "L1": [_box(0, 0, 1, 0.06)],
@@ -246,6 +246,43 @@ _LEVEL_SIZE = 9.0
 _MIN_RADIUS = 3.6  # a region narrower than this gets no name inside (its tooltip names it)
 
 
+# Each view names the dermatomes on the viewer's left half (the patient's right in front, left at the
+# back), as the ISNCSCI diagram names them once: two names per band would not fit at screen size.
+LABELLED_SIDE = {"front": "right", "back": "left"}
+# The arm is too narrow for names inside: they stand beside it (u < 0 lateral, u > 1 medial) or
+# under the fingertips. (u, v, text-anchor, drop below the point)
+_ARM_LABELS = {"C5": (0.0, 0.25, "end", 0.0), "C6": (0.0, 0.66, "end", 0.0), "T1": (1.0, 0.5, "start", 0.0),
+               "C8": (1.0, 0.9, "start", 0.0), "C7": (0.5, 1.0, "middle", 8.0)}
+
+
+def _level_labels(view: str) -> list[str]:
+    side = LABELLED_SIDE[view]
+    patches = _patches(view, side)
+    placed: set[str] = set()
+    labels: list[str] = []
+    for part in ("trunk", "head", "neck", "leg"):
+        for level, cells in _cells(view)[part].items():
+            if level in placed:
+                continue
+            x, y, radius = _label_place([patches[part].outline(polygon) for polygon in cells])
+            if radius < _MIN_RADIUS:
+                continue  # too small to name inside: its tooltip names it
+            text = level.replace("_", "-")
+            size = min(_LEVEL_SIZE, 1.6 * radius + 1, 2.3 * radius / (0.6 * len(text)))
+            labels.append(_label(view, level, side, x, y + size * 0.35, size))
+            placed.add(level)
+    for level, (u, v, anchor, drop) in _ARM_LABELS.items():
+        x, y = patches["arm"].point(u, v)
+        shift = {"end": -3.0, "start": 3.0}.get(anchor, 0.0)
+        labels.append(_label(view, level, side, x + shift, y + 3.2 + drop, _LEVEL_SIZE, anchor))
+    return labels
+
+
+def _label(view: str, level: str, side: str, x: float, y: float, size: float, anchor: str = "middle") -> str:
+    return (f'<text id="label-{view}-{level}-{side}-0" class="level" x="{x:g}" y="{y:g}" font-size="{size:g}" '
+            f'text-anchor="{anchor}">{level.replace("_", "-")}</text>')
+
+
 def _details(view: str) -> list[str]:
     centre = CENTRES[view]
     lines: list[str] = []
@@ -299,17 +336,10 @@ def svg() -> str:
     for view in ("front", "back"):
         centre = CENTRES[view]
         out.append(f'  <g id="view-{view}" data-title="{view.title()}">')
-        labels: list[str] = []
         for side in ("right", "left"):
             for level, polygons in sorted(regions(view, side).items(), key=lambda item: LEVELS.index(item[0])):
                 out.append(f'    <path id="{level}-{side}-{view}" fill="{_FILL}" stroke="{_EDGE}" '
                            f'stroke-width="0.6" d="{_path(polygons)}"/>')
-                x, y, radius = _label_place(polygons)
-                if radius >= _MIN_RADIUS:
-                    text = level.replace("_", "-")
-                    size = min(_LEVEL_SIZE, 1.6 * radius + 1, 2.3 * radius / (0.6 * len(text)))
-                    labels.append(_text(f"label-{view}-{level}-{side}-0", "level", text,
-                                        x, y + size * 0.35, size))
         left_half = silhouette_half(view, "right" if view == "front" else "left")
         right_half = silhouette_half(view, "left" if view == "front" else "right")
         out.append(f'    <polygon id="outline-{view}-body" points="{_fmt(left_half + right_half[::-1])}" '
@@ -320,7 +350,7 @@ def svg() -> str:
         for side in ("right", "left"):
             x = centre + _sign(view, side) * 24
             out.append("    " + _text(f"label-{view}-side-{side}", "side", side.title(), x, 708, 11))
-        out.extend(f"    {label}" for label in labels)
+        out.extend(f"    {label}" for label in _level_labels(view))
         out.append("  </g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -25,7 +25,7 @@ from exam_app.gui.body_chart import (
     MODALITIES,
     SCORE_STYLES,
     DermatomeCanvas,
-    Legend,
+    LegendSwatch,
     RegionFocus,
     score_words,
 )
@@ -37,8 +37,22 @@ _NEXT_TAG = {"": "*", "*": "**", "**": ""}
 _MODALITY_WORDS = {"light_touch": "light touch", "pin_prick": "pin prick"}
 _TOOLS = {"light_touch": "cotton wisp", "pin_prick": "sharp/dull"}
 
-HINT = ("Click a dermatome: 1 altered → 0 absent → NT → 2 normal; right-click clears. "
-        "Or Tab to the chart: arrows move, 2 1 0 N score, * tags, Delete clears.")
+HINT = ("Click: 1 → 0 → NT → 2, right-click clears · keys on a region: 2 1 0 N, *, Delete, arrows")
+
+def _legend_row() -> QWidget:
+    """What the fills mean, on one line under the drawing (the page is short at 1366×768)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    for style in SCORE_STYLES.values():
+        layout.addWidget(LegendSwatch(style))
+        layout.addWidget(QLabel(style.caption))
+        layout.addSpacing(6)
+    layout.addStretch(1)
+    row.setAccessibleName("Score: " + "; ".join(style.caption for style in SCORE_STYLES.values()))
+    return row
+
 
 # modality, level, side -> the box's value ("" when empty)
 ScoreOf = Callable[[str, str, str], str]
@@ -87,7 +101,7 @@ class WholeBodyChart(QWidget):
         self._hint = QLabel(HINT)
         self._hint.setWordWrap(True)
         self._hint.setStyleSheet("color: #4a5560;")
-        self.legend = Legend("Score", SCORE_STYLES)
+        self.legend = _legend_row()
         self._lay_out()
         for proxy in self._focus.values():
             proxy.key_command.connect(self._on_key_command)

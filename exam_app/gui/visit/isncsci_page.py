@@ -107,6 +107,9 @@ class WorksheetModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section].replace(" ", "\n", 1)  # two lines: the body chart shares the width
+        if orientation == Qt.Orientation.Horizontal and role in (Qt.ItemDataRole.ToolTipRole,
+                                                                 Qt.ItemDataRole.AccessibleTextRole):
             return self.HEADERS[section]
         if orientation == Qt.Orientation.Vertical:
             level = self.levels[section]
@@ -294,7 +297,7 @@ class IsncsciPage(QWidget):
         worksheet.addWidget(self.grid, 1)
         worksheet.addLayout(form)
         body = QHBoxLayout()
-        body.addLayout(worksheet, 5)
+        body.addLayout(worksheet, 6)
         body.addWidget(self.chart, 4)
         body.addWidget(result_area, 3)
         layout = QVBoxLayout(self)
