@@ -4,11 +4,18 @@ without hiding another."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from exam_app.clinical.body_map import BACK, FRONT, Region, whole_body_map
 from exam_app.clinical.isncsci import isncsci_tables
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from whole_body_chart import svg  # noqa: E402  (the tool that writes the drawing)
 
 LEVELS = isncsci_tables().levels
 # Dermatomes the ISNCSCI diagram shows only on the back: the posterior thigh and the saddle.
@@ -110,3 +117,9 @@ def test_each_view_has_a_heading_an_outline_and_named_sides() -> None:
         kinds = {label.kind for label in drawing.labels if label.view == view}
         assert {"heading", "note", "side", "level"} <= kinds
         assert f"outline-{view}-body" in {o.id for o in drawing.outlines}
+
+
+def test_the_shipped_drawing_is_the_tools_output() -> None:
+    """The drawing is generated: edit tools/whole_body_chart.py and run it, never the SVG by hand."""
+    shipped = (ROOT / "resources" / "body_chart" / "whole_body.svg").read_text(encoding="utf-8")
+    assert shipped == svg()
