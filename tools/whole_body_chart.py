@@ -289,7 +289,7 @@ def _details(view: str) -> list[str]:
     if view == "front":
         for number, side in enumerate(("right", "left")):
             trunk = _patches(view, side)["trunk"]
-            x, y = trunk.point(0.45, 0.295)
+            x, y = trunk.point(0.45, 0.325)
             lines.append(_ring(f"outline-front-detail-nipple-{number}", x, y, 2.0))
         x, y = centre, _patches(view, "left")["trunk"].point(1, 0.705)[1]
         lines.append(_ring("outline-front-detail-umbilicus", x, y, 2.2))

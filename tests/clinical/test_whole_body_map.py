@@ -104,11 +104,13 @@ def test_the_dermatomes_run_from_the_head_down_as_on_the_worksheet() -> None:
         assert across == ["C8", "C7", "C6"], view  # medial to lateral
     # T4 at the nipples, T10 at the umbilicus
     outlines = {o.id: o for o in drawing.outlines}
-    umbilicus = outlines["outline-front-detail-umbilicus"].commands[0].points[0]
-    assert drawing.region_at(umbilicus.x - 2.2, umbilicus.y) in drawing.regions_of("T10", RIGHT) + drawing.regions_of(
-        "T10", LEFT)
-    nipple = outlines["outline-front-detail-nipple-1"].commands[0].points[0]
-    assert drawing.region_at(nipple.x - 2.0, nipple.y) == drawing.region("T4", LEFT, FRONT)
+    umbilicus = outlines["outline-front-detail-umbilicus"].commands[0].points[0]  # its right-hand point
+    assert drawing.region_at(umbilicus.x, umbilicus.y) == drawing.region("T10", LEFT, FRONT)
+    for number, side in enumerate((RIGHT, LEFT)):
+        ring = outlines[f"outline-front-detail-nipple-{number}"].commands
+        x = sum(c.points[0].x for c in ring if c.points) / 12
+        y = sum(c.points[0].y for c in ring if c.points) / 12
+        assert drawing.region_at(x, y) == drawing.region("T4", side, FRONT)
 
 
 def test_each_view_has_a_heading_an_outline_and_named_sides() -> None:
