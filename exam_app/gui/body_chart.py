@@ -89,9 +89,10 @@ LevelScores = Mapping[str, Mapping[str, str]]
 # modality -> level -> side -> score: both modalities of one visit, for `show_difference`.
 SensoryScores = Mapping[str, LevelScores]
 
-# The score a click gives: a deficit is one click from normal, the rarer NT comes last.
-_NEXT_ON_CLICK = {"": "1", "2": "1", "1": "0", "0": "NT", "NT": "2"}
-_NEXT_TAG = {"": "*", "*": "**", "**": ""}
+# The score a click gives: a deficit is one click from normal, the rarer NT comes last (the worksheet's
+# whole-body chart uses the same cycle and tags).
+NEXT_ON_CLICK = {"": "1", "2": "1", "1": "0", "0": "NT", "NT": "2"}
+NEXT_TAG = {"": "*", "*": "**", "**": ""}
 _KEY_SCORES = {Qt.Key.Key_2: "2", Qt.Key.Key_1: "1", Qt.Key.Key_0: "0", Qt.Key.Key_N: "NT"}
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
@@ -478,7 +479,7 @@ def _key_score(event: QKeyEvent, current: str) -> str | None:
     if key in _CLEAR_KEYS:
         return ""
     if key == Qt.Key.Key_Asterisk or event.text() == "*":
-        return _base(current) + _NEXT_TAG[_tag(current)] if current else None
+        return _base(current) + NEXT_TAG[_tag(current)] if current else None
     return None
 
 
@@ -899,7 +900,7 @@ class DermatomeChart(QWidget):
     # reacting
     def _cycle(self, level: str, side: str) -> None:
         current = _base(self.model.score(self._modality, level, side))
-        self._record(level, side, _NEXT_ON_CLICK[current])
+        self._record(level, side, NEXT_ON_CLICK[current])
         self._focus[(level, side)].setFocus(Qt.FocusReason.MouseFocusReason)
 
     def _record(self, level: str, side: str, value: str) -> None:
@@ -913,7 +914,7 @@ class DermatomeChart(QWidget):
             self._record(level, side, "")
         elif command == "tag":
             if current:
-                self._record(level, side, _base(current) + _NEXT_TAG[_tag(current)])
+                self._record(level, side, _base(current) + NEXT_TAG[_tag(current)])
         elif command in ("previous_level", "next_level", "other_side"):
             self._move(level, side, command)
         else:  # a score: record it and go on to the next level, as an examiner works down a leg

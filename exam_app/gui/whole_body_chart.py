@@ -20,9 +20,11 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QV
 
 from exam_app.clinical.body_map import FillStyle, whole_body_map
 from exam_app.clinical.isncsci import isncsci_tables
-from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES
+from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, vocabulary
 from exam_app.gui.body_chart import (
     MODALITIES,
+    NEXT_ON_CLICK,
+    NEXT_TAG,
     SCORE_STYLES,
     DermatomeCanvas,
     LegendSwatch,
@@ -31,10 +33,6 @@ from exam_app.gui.body_chart import (
 )
 from exam_app.gui.keys import caption
 
-# Same cycle and tags as the legs chart (exam_app.gui.body_chart).
-_NEXT_ON_CLICK = {"": "1", "2": "1", "1": "0", "0": "NT", "NT": "2"}
-_NEXT_TAG = {"": "*", "*": "**", "**": ""}
-_MODALITY_WORDS = {"light_touch": "light touch", "pin_prick": "pin prick"}
 _TOOLS = {"light_touch": "cotton wisp", "pin_prick": "sharp/dull"}
 
 HINT = ("Click: 1 → 0 → NT → 2, right-click clears · keys on a region: 2 1 0 N, *, Delete, arrows")
@@ -66,13 +64,17 @@ def _tag(score: str) -> str:
     return score[len(_base(score)):]
 
 
+def _modality_words(modality: str) -> str:
+    return vocabulary().modality(modality).label
+
+
 def level_words(level: str) -> str:
     return level.replace("_", "-")
 
 
 def region_name(side: str, level: str, modality: str) -> str:
     """'Left T10 light touch'."""
-    return f"{side.title()} {level_words(level)} {_MODALITY_WORDS[modality]}"
+    return f"{side.title()} {level_words(level)} {_modality_words(modality)}"
 
 
 class WholeBodyChart(QWidget):
@@ -138,7 +140,7 @@ class WholeBodyChart(QWidget):
 
     def refresh(self) -> None:
         """Show the worksheet's values again (after every box typed)."""
-        words = _MODALITY_WORDS[self._modality]
+        words = _modality_words(self._modality)
         for (level, side), proxy in self._focus.items():
             proxy.setAccessibleName(region_name(side, level, self._modality))
             proxy.setAccessibleDescription(score_words(self.score(level, side), self._modality))
@@ -156,7 +158,7 @@ class WholeBodyChart(QWidget):
                    "pin_prick": QPushButton(caption("Pin prick", "worksheet_pin_prick"))}
         for modality, button in buttons.items():
             button.setCheckable(True)
-            button.setAccessibleName(f"Show and score {_MODALITY_WORDS[modality]} on the whole-body chart")
+            button.setAccessibleName(f"Show and score {_modality_words(modality)} on the whole-body chart")
             group.addButton(button)
             button.toggled.connect(lambda on, m=modality: self._on_layer_button(m, on))
         buttons["light_touch"].setChecked(True)
@@ -187,7 +189,7 @@ class WholeBodyChart(QWidget):
             self.score_chosen.emit(self._modality, level, side, value)
 
     def _cycle(self, level: str, side: str) -> None:
-        self._choose(level, side, _NEXT_ON_CLICK[_base(self.score(level, side))])
+        self._choose(level, side, NEXT_ON_CLICK[_base(self.score(level, side))])
         self._focus[(level, side)].setFocus(Qt.FocusReason.MouseFocusReason)
 
     def _on_key_command(self, level: str, side: str, command: str) -> None:
@@ -198,7 +200,7 @@ class WholeBodyChart(QWidget):
             self._choose(level, side, "")
         elif command == "tag":
             if current:
-                tagged = _base(current) + _NEXT_TAG[_tag(current)]
+                tagged = _base(current) + NEXT_TAG[_tag(current)]
                 self._choose(level, side, tagged if tagged in self._allowed else _base(current))
         elif command in ("previous_level", "next_level", "other_side"):
             self._move(level, side, command)
