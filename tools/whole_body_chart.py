@@ -260,7 +260,9 @@ def _level_labels(view: str) -> list[str]:
     patches = _patches(view, side)
     placed: set[str] = set()
     labels: list[str] = []
-    for part in ("trunk", "head", "neck", "leg"):
+    # the front of the neck is two thin bands: named by their tooltips, as the back names them
+    parts = ("trunk", "leg") if view == "front" else ("trunk", "head", "neck", "leg")
+    for part in parts:
         for level, cells in _cells(view)[part].items():
             if level in placed:
                 continue

@@ -298,7 +298,7 @@ class IsncsciPage(QWidget):
         worksheet.addLayout(form)
         body = QHBoxLayout()
         body.addLayout(worksheet, 6)
-        body.addWidget(self.chart, 4)
+        body.addWidget(self.chart, 3)
         body.addWidget(result_area, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
