@@ -150,3 +150,14 @@ def test_a_signed_worksheet_is_shown_not_changed(editor: VisitEditor, qtbot: QtB
     _click(qtbot, chart, "T4", LEFT)
     assert _value(editor, "T4", LEFT) == "1"
     assert "Showing light touch" in chart._caption.text()
+
+
+def test_tab_reaches_the_chart_after_the_boxes_under_the_grid(editor: VisitEditor, keyboard: Keyboard) -> None:
+    page = editor.isncsci
+    page.non_key["left"].setFocus()
+    keyboard.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.chart.buttons["light_touch"]
+    keyboard.press(Qt.Key.Key_Tab)  # the layer buttons are one stop (arrows or Alt+L/Alt+P switch)
+    focused = QApplication.focusWidget()
+    assert focused is page.chart.region_focus("C2", LEFT), focused.accessibleName() if focused else None
+    assert page.chart.canvas.focused == ("C2", LEFT)  # the canvas rings it

@@ -304,7 +304,9 @@ class IsncsciPage(QWidget):
         layout.addLayout(bar)
         layout.addLayout(body, 1)
         self.setTabOrder(self.grid, self.anal["vac"])
+        # Tab: the grid, the boxes under it, the chart's layer buttons and regions, the result
         self.setTabOrder(self.non_key["left"], self.chart.buttons["light_touch"])
+        self.setTabOrder(self.chart.region_focus("S4_5", "right"), self.result)
         controller.changed.connect(self.refresh)
         self.refresh()
 
