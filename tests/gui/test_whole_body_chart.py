@@ -143,13 +143,26 @@ def test_the_chart_is_scored_by_keys(editor: VisitEditor, keyboard: Keyboard) ->
     assert _value(editor, "C3", RIGHT) == ""
 
 
-def test_a_signed_worksheet_is_shown_not_changed(editor: VisitEditor, qtbot: QtBot) -> None:
+def test_a_signed_worksheet_is_shown_not_changed(
+        editor: VisitEditor, keyboard: Keyboard, qtbot: QtBot,
+        wait_until: Callable[[Callable[[], bool]], None]) -> None:
     chart = _chart(editor)
-    _click(qtbot, chart, "T4", LEFT)
-    chart.set_read_only(True)
-    _click(qtbot, chart, "T4", LEFT)
-    assert _value(editor, "T4", LEFT) == "1"
+    _click(qtbot, chart, "T4", LEFT)  # 1
+    assert QApplication.focusWidget() is chart.region_focus("T4", LEFT)
+    keyboard.ctrl(Qt.Key.Key_R)  # the rest of the worksheet normal
+    for page_key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4):
+        keyboard.ctrl(page_key)
+        keyboard.ctrl(Qt.Key.Key_R)
+    keyboard.answer_next_dialog(Qt.Key.Key_Return)
+    keyboard.ctrl(Qt.Key.Key_S)
+    wait_until(lambda: editor.controller.status == "signed")
+    editor.show_page(6)
     assert "Showing light touch" in chart._caption.text()
+    assert _painted(chart, "T4", LEFT, FRONT, SCORE_STYLES["1"].fill)
+    _click(qtbot, chart, "T4", LEFT)
+    _click(qtbot, chart, "T5", LEFT, right=True)
+    qtbot.keyClick(chart.region_focus("T6", LEFT), Qt.Key.Key_0)
+    assert (_value(editor, "T4", LEFT), _value(editor, "T5", LEFT), _value(editor, "T6", LEFT)) == ("1", "2", "2")
 
 
 def test_tab_reaches_the_chart_after_the_boxes_under_the_grid(editor: VisitEditor, keyboard: Keyboard) -> None:
