@@ -2,7 +2,8 @@
 (the drawing of `exam_app.clinical.body_map.whole_body_map`), in the legs chart's colours.
 
 It holds no scores: it reads them from the worksheet (`score_of`) and asks for a change with
-`score_chosen`, so the grid and the chart always show the same boxes. Scoring is the legs chart's:
+`score_chosen`, so the grid and the chart always show the same boxes. The box being typed in the
+grid is ringed on the chart, which shows that box's sense. Scoring is the legs chart's:
 - click a dermatome: 1 altered → 0 absent → NT → 2 normal (an unscored one starts at 1);
   right-click clears it; a click scores that box only (nothing is copied down);
 - keyboard: Tab reaches the layer buttons and then the dermatomes (Left C2 first); ↑/↓ move a
@@ -133,6 +134,13 @@ class WholeBodyChart(QWidget):
 
     def score(self, level: str, side: str) -> str:
         return self._score_of(self._modality, level, side)
+
+    def show_box(self, modality: str, level: str, side: str) -> None:
+        """Ring the region of the box being typed in the grid, in the grid column's sense."""
+        self.set_modality(modality)
+        if self.canvas.focused != (level, side):
+            self.canvas.focused = (level, side)
+            self.canvas.update()
 
     def region_focus(self, level: str, side: str) -> RegionFocus:
         """The focusable stand-in of a region (what Tab reaches, what a screen reader names)."""

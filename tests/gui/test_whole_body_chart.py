@@ -174,3 +174,16 @@ def test_tab_reaches_the_chart_after_the_boxes_under_the_grid(editor: VisitEdito
     focused = QApplication.focusWidget()
     assert focused is page.chart.region_focus("C2", LEFT), focused.accessibleName() if focused else None
     assert page.chart.canvas.focused == ("C2", LEFT)  # the canvas rings it
+
+
+def test_the_chart_follows_the_box_typed_in_the_grid(editor: VisitEditor, keyboard: Keyboard) -> None:
+    chart, grid = _chart(editor), editor.isncsci.grid
+    grid.focus_box(entry_key("T10", "left", "pin_prick"))
+    assert chart.modality() == "pin_prick" and chart.canvas.focused == ("T10", LEFT)
+    keyboard.type("0")  # T10 down to S4-5, and the ring moves down to T11
+    assert chart.canvas.focused == ("T11", LEFT)
+    assert _painted(chart, "T10", LEFT, BACK, SCORE_STYLES["0"].fill)
+    grid.focus_box(entry_key("C5", "right", "motor"))  # a muscle: the chart stays as it was
+    assert chart.modality() == "pin_prick"
+    grid.focus_box(entry_key("C2", "right", "light_touch"))
+    assert chart.modality() == "light_touch" and chart.canvas.focused == ("C2", RIGHT)

@@ -277,6 +277,7 @@ class IsncsciPage(QWidget):
         self.chart.setObjectName("isncsciBodyChart")
         self.chart.score_chosen.connect(self.score_region)
         self.chart.region_focused.connect(self._select_box)
+        self.grid.selectionModel().currentChanged.connect(self._follow_grid)
         for modality in ("light_touch", "pin_prick"):
             shortcut(f"worksheet_{modality}", self, partial(self.chart.set_modality, modality),
                      Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -353,6 +354,12 @@ class IsncsciPage(QWidget):
         """Show in the grid the box the chart is on, leaving the keyboard where it is."""
         model = self.grid.sheet
         self.grid.setCurrentIndex(model.index(model.levels.index(level), model.COLUMNS.index((side, modality))))
+
+    def _follow_grid(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The box being typed in the grid, ringed on the chart in its sense."""
+        side, kind = self.grid.sheet.COLUMNS[current.column()]
+        if current.isValid() and kind != "motor" and self.grid.hasFocus():
+            self.chart.show_box(kind, self.grid.sheet.levels[current.row()], side)
 
     def _set_box(self, key: str, value: str) -> None:
         if self.controller.read_only or (self.controller.visit.isncsci or {}).get(key, "") == value:
