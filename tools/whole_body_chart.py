@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -230,9 +230,14 @@ def _path(polygons: Sequence[Sequence[tuple[float, float]]]) -> str:
     return " ".join("M" + " L".join(f"{x:g} {y:g}" for x, y in polygon) + " Z" for polygon in polygons)
 
 
-def _label_place(polygons: list[list[tuple[float, float]]]) -> tuple[float, float, float]:
+def _region(polygons: list[list[tuple[float, float]]]) -> Region:
+    """Polygons as the app reads them (the level and side do not matter here)."""
     commands = tuple(c for polygon in polygons for c in polygon_commands(_fmt(polygon)))
-    region = Region("C2", "left", "front", commands)
+    return Region("C2", "left", "front", commands)
+
+
+def _label_place(polygons: list[list[tuple[float, float]]]) -> tuple[float, float, float]:
+    region = _region(polygons)
     point = region.inner_point()
     return point.x, point.y, region.inner_radius()
 
@@ -266,11 +271,14 @@ def _level_labels(view: str) -> list[str]:
         for level, cells in _cells(view)[part].items():
             if level in placed:
                 continue
-            x, y, radius = _label_place([patches[part].outline(polygon) for polygon in cells])
+            polygons = [patches[part].outline(polygon) for polygon in cells]
+            x, y, radius = _label_place(polygons)
             if radius < _MIN_RADIUS:
                 continue  # too small to name inside: its tooltip names it
             text = level.replace("_", "-")
             size = min(_LEVEL_SIZE, 1.6 * radius + 1, 2.3 * radius / (0.6 * len(text)))
+            region = _region(polygons)
+            x, y = _beside_key_point(view, side, level, x, y, region.contains)
             labels.append(_label(view, level, side, x, y + size * 0.35, size))
             placed.add(level)
     for level, (u, v, anchor, drop) in _ARM_LABELS.items():
@@ -280,9 +288,73 @@ def _level_labels(view: str) -> list[str]:
     return labels
 
 
+def _beside_key_point(view: str, side: str, level: str, x: float, y: float,
+                      inside: Callable[[float, float], bool]) -> tuple[float, float]:
+    """A name that would cover its key point's dot moves to the dot's lateral side, or above it,
+    as long as it stays inside its region."""
+    if level not in KEY_POINTS or KEY_POINTS[level][0] != view:
+        return x, y
+    _, part, u, v = KEY_POINTS[level]
+    dot_x, dot_y = _patches(view, side)[part].point(u, v)
+    if abs(dot_x - x) >= 12 or abs(dot_y - y) >= 8:
+        return x, y
+    for candidate in ((dot_x + _sign(view, side) * 14, y), (x, dot_y - 9)):
+        if inside(*candidate):
+            return candidate
+    return x, y
+
+
 def _label(view: str, level: str, side: str, x: float, y: float, size: float, anchor: str = "middle") -> str:
     return (f'<text id="label-{view}-{level}-{side}-0" class="level" x="{x:g}" y="{y:g}" font-size="{size:g}" '
             f'text-anchor="{anchor}">{level.replace("_", "-")}</text>')
+
+
+def _band_middle(level: str, u: float) -> float:
+    """The trunk v halfway down a band at a given u (the bands are cut by straight (u, v) lines)."""
+    (top_side, top_mid), (bottom_side, bottom_mid) = _TRUNK_BORDERS[level]
+    top = top_side + (top_mid - top_side) * u
+    bottom = bottom_side + (bottom_mid - bottom_side) * u
+    return (top + bottom) / 2
+
+
+_MIDCLAVICULAR = 0.5  # u of the midclavicular line on the half trunk
+# The ISNCSCI key sensory points: (view, part, u, v). The trunk's T3-T12 points lie on the
+# midclavicular line, halfway down their bands; the dorsal finger points are drawn on the back of the
+# hand; L1-S4-5 as in legs.svg.
+KEY_POINTS: dict[str, tuple[str, str, float, float]] = {
+    "C2": ("back", "head", 0.7, 0.75),  # at least 1 cm lateral to the occipital protuberance
+    "C3": ("front", "neck", 0.35, 0.75),  # supraclavicular fossa
+    "C4": ("front", "trunk", 0.12, 0.08),  # top of the acromioclavicular joint
+    "C5": ("front", "arm", 0.25, 0.42),  # lateral side of the antecubital fossa
+    "C6": ("back", "arm", 0.17, 0.93),  # thumb, dorsal proximal phalanx
+    "C7": ("back", "arm", 0.52, 0.94),  # middle finger, dorsal proximal phalanx
+    "C8": ("back", "arm", 0.85, 0.94),  # little finger, dorsal proximal phalanx
+    "T1": ("front", "arm", 0.8, 0.48),  # medial side of the antecubital fossa
+    "T2": ("front", "arm", 0.85, 0.08),  # apex of the axilla
+    **{level: ("front", "trunk", _MIDCLAVICULAR, _band_middle(level, _MIDCLAVICULAR))
+       for level in ("T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11")},
+    "T12": ("front", "trunk", _MIDCLAVICULAR, 0.96),  # midpoint of the inguinal ligament
+    "L1": ("front", "leg", 0.6, 0.05),  # halfway between the T12 and L2 points
+    "L2": ("front", "leg", 0.75, 0.19),  # anteromedial mid-thigh
+    "L3": ("front", "leg", 0.85, 0.45),  # medial femoral condyle
+    "L4": ("front", "leg", 0.9, 0.86),  # medial malleolus
+    "L5": ("front", "leg", 0.55, 0.94),  # dorsum of the foot, third MTP joint
+    "S1": ("back", "leg", 0.2, 0.87),  # lateral heel
+    "S2": ("back", "leg", 0.5, 0.58),  # popliteal fossa, midline
+    "S3": ("back", "leg", 0.58, 0.2),  # ischial tuberosity
+    "S4_5": ("back", "leg", 0.86, 0.19),  # perianal, within 1 cm of the mucocutaneous junction
+}
+
+
+def _key_points(view: str) -> list[str]:
+    dots = []
+    for side in ("right", "left"):
+        patches = _patches(view, side)
+        for level, (where, part, u, v) in KEY_POINTS.items():
+            if where == view:
+                x, y = patches[part].point(u, v)
+                dots.append(f'<circle id="key-{level}-{side}" cx="{x:g}" cy="{y:g}" r="2.4" fill="#1f2a33"/>')
+    return dots
 
 
 def _details(view: str) -> list[str]:
@@ -291,7 +363,7 @@ def _details(view: str) -> list[str]:
     if view == "front":
         for number, side in enumerate(("right", "left")):
             trunk = _patches(view, side)["trunk"]
-            x, y = trunk.point(0.45, 0.325)
+            x, y = trunk.point(_MIDCLAVICULAR, _band_middle("T4", _MIDCLAVICULAR))  # the T4 key point
             lines.append(_ring(f"outline-front-detail-nipple-{number}", x, y, 2.0))
         x, y = centre, _patches(view, "left")["trunk"].point(1, 0.705)[1]
         lines.append(_ring("outline-front-detail-umbilicus", x, y, 2.2))
@@ -347,6 +419,7 @@ def svg() -> str:
         out.append(f'    <polygon id="outline-{view}-body" points="{_fmt(left_half + right_half[::-1])}" '
                    f'fill="none" stroke="{_LINE}" stroke-width="1.3" stroke-linejoin="round"/>')
         out.extend(f"    {line}" for line in _details(view))
+        out.extend(f"    {dot}" for dot in _key_points(view))
         out.append("    " + _text(f"label-{view}-heading", "heading", view.title(), centre, 18, 15, bold=True))
         out.append("    " + _text(f"label-{view}-note", "note", _NOTES[view], centre, 32, 10))
         for side in ("right", "left"):

@@ -191,7 +191,7 @@ def body_map() -> BodyMap:
 @cache
 def whole_body_map() -> BodyMap:
     """The ISNCSCI worksheet's drawing, `resources/body_chart/whole_body.svg` (C2–S4-5, front and
-    back, no key points), read once."""
+    back, with the key points), read once."""
     return load_body_map(resource_path("body_chart", "whole_body.svg"), levels=isncsci_tables().levels)
 
 

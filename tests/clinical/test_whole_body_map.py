@@ -1,6 +1,6 @@
 """The ISNCSCI worksheet's whole-body drawing (resources/body_chart/whole_body.svg): every dermatome
 C2–S4-5 of both sides is a region, in the view the ISNCSCI body diagram puts it, inside the canvas,
-without hiding another."""
+without hiding another, with its key point inside it."""
 
 from __future__ import annotations
 
@@ -29,9 +29,26 @@ def test_every_level_and_side_has_a_region(level: str, side: str) -> None:
     assert views == ({BACK} if level in BACK_ONLY else {FRONT, BACK})
 
 
-def test_there_is_no_other_region_and_no_key_point() -> None:
+def test_there_is_no_other_region() -> None:
     assert {r.level for r in whole_body_map().regions} == set(LEVELS)
-    assert whole_body_map().key_points == ()
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_and_side_has_its_key_point_inside_its_own_region(level: str, side: str) -> None:
+    drawing = whole_body_map()
+    point = drawing.key_point(level, side)
+    assert drawing.region(level, side, point.view).contains(point.x, point.y)
+    assert drawing.region_at(point.x, point.y) == drawing.region(level, side, point.view)
+
+
+def test_key_points_are_where_the_examiner_touches() -> None:
+    """The dorsal finger points, the occiput and the saddle on the back; the rest in front."""
+    drawing = whole_body_map()
+    back = {"C2", "C6", "C7", "C8", "S1", "S2", "S3", "S4_5"}
+    for point in drawing.key_points:
+        assert point.view == (BACK if point.level in back else FRONT), point
+    assert len(drawing.key_points) == 2 * len(LEVELS)
 
 
 def test_every_region_lies_inside_the_canvas_and_its_own_view() -> None:
