@@ -6,8 +6,8 @@ from __future__ import annotations
 from exam_app.gui.keys import KEYS
 
 SCREEN_WORDS = {"window": "anywhere", "patients": "patient list", "patient": "a patient", "visit": "a visit",
-                "motor": "motor page", "sensory": "sensory page", "comparison": "comparison",
-                "referral": "referral letter"}
+                "motor": "motor page", "sensory": "sensory page", "isncsci": "ISNCSCI worksheet",
+                "comparison": "comparison", "referral": "referral letter"}
 
 
 def table() -> str:

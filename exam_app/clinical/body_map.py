@@ -1,4 +1,6 @@
-"""The dermatome body chart's geometry, read from `resources/body_chart/legs.svg` into plain data.
+"""The dermatome body charts' geometry, read from `resources/body_chart/` into plain data: the
+sensory page's legs (`legs.svg`, L1–S4-5) and the ISNCSCI worksheet's whole body (`whole_body.svg`,
+C2–S4-5).
 
 Both the Qt widget and a PDF renderer draw the same regions from here, so the drawing lives in
 one reviewed file. The SVG is kept deliberately simple (see `resources/body_chart/README.md`):
@@ -28,6 +30,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+from exam_app.clinical.isncsci import isncsci_tables
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 from exam_app.paths import resource_path
 
@@ -185,14 +188,22 @@ def body_map() -> BodyMap:
     return load_body_map(resource_path("body_chart", "legs.svg"))
 
 
-def load_body_map(path: Path) -> BodyMap:
-    """Read a drawing that follows the conventions above; raises BodyMapError otherwise."""
+@cache
+def whole_body_map() -> BodyMap:
+    """The ISNCSCI worksheet's drawing, `resources/body_chart/whole_body.svg` (C2–S4-5, front and
+    back, with the key points), read once."""
+    return load_body_map(resource_path("body_chart", "whole_body.svg"), levels=isncsci_tables().levels)
+
+
+def load_body_map(path: Path, levels: Sequence[str] | None = None) -> BodyMap:
+    """Read a drawing that follows the conventions above; raises BodyMapError otherwise.
+    `levels` are the region names it may use (by default the sensory page's, L1–S4-5)."""
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as error:
         raise BodyMapError(f"{path.name}: not an SVG file ({error})") from error
     width, height = _view_box(root)
-    reader = _Reader(_level_ids())
+    reader = _Reader(_level_ids() if levels is None else levels)
     for element, view in _elements_with_view(root, None):
         reader.read(element, view)
     return BodyMap(

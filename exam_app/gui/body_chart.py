@@ -89,9 +89,10 @@ LevelScores = Mapping[str, Mapping[str, str]]
 # modality -> level -> side -> score: both modalities of one visit, for `show_difference`.
 SensoryScores = Mapping[str, LevelScores]
 
-# The score a click gives: a deficit is one click from normal, the rarer NT comes last.
-_NEXT_ON_CLICK = {"": "1", "2": "1", "1": "0", "0": "NT", "NT": "2"}
-_NEXT_TAG = {"": "*", "*": "**", "**": ""}
+# The score a click gives: a deficit is one click from normal, the rarer NT comes last (the worksheet's
+# whole-body chart uses the same cycle and tags).
+NEXT_ON_CLICK = {"": "1", "2": "1", "1": "0", "0": "NT", "NT": "2"}
+NEXT_TAG = {"": "*", "*": "**", "**": ""}
 _KEY_SCORES = {Qt.Key.Key_2: "2", Qt.Key.Key_1: "1", Qt.Key.Key_0: "0", Qt.Key.Key_N: "NT"}
 _CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
@@ -478,7 +479,7 @@ def _key_score(event: QKeyEvent, current: str) -> str | None:
     if key in _CLEAR_KEYS:
         return ""
     if key == Qt.Key.Key_Asterisk or event.text() == "*":
-        return _base(current) + _NEXT_TAG[_tag(current)] if current else None
+        return _base(current) + NEXT_TAG[_tag(current)] if current else None
     return None
 
 
@@ -542,9 +543,10 @@ class DermatomeCanvas(QWidget):
 
     _MARGIN = 6
 
-    def __init__(self, style_of: Callable[[str, str], FillStyle], parent: QWidget | None = None) -> None:
+    def __init__(self, style_of: Callable[[str, str], FillStyle], parent: QWidget | None = None,
+                 drawing: BodyMap | None = None) -> None:
         super().__init__(parent)
-        self.map: BodyMap = body_map()
+        self.map: BodyMap = drawing or body_map()
         self._style_of = style_of
         self._paths = {region.id: painter_path(region.commands) for region in self.map.regions}
         self._outlines = [(o.is_detail, painter_path(o.commands)) for o in self.map.outlines]
@@ -581,9 +583,12 @@ class DermatomeCanvas(QWidget):
         return self.map.region_at(point.x(), point.y())
 
     def region_rect(self, level: str, side: str) -> QRect:
-        """Where a level and side is drawn, in widget pixels (the view with its key point)."""
-        key = self.map.key_point(level, side)
-        region = self.map.region(level, side, key.view)
+        """Where a level and side is drawn, in widget pixels (the view with its key point, or the
+        first view that draws it in a drawing without key points)."""
+        try:
+            region = self.map.region(level, side, self.map.key_point(level, side).view)
+        except KeyError:
+            region = self.map.regions_of(level, side)[0]
         return self.transform().mapRect(self._paths[region.id].boundingRect()).toAlignedRect()
 
     # painting
@@ -895,7 +900,7 @@ class DermatomeChart(QWidget):
     # reacting
     def _cycle(self, level: str, side: str) -> None:
         current = _base(self.model.score(self._modality, level, side))
-        self._record(level, side, _NEXT_ON_CLICK[current])
+        self._record(level, side, NEXT_ON_CLICK[current])
         self._focus[(level, side)].setFocus(Qt.FocusReason.MouseFocusReason)
 
     def _record(self, level: str, side: str, value: str) -> None:
@@ -909,7 +914,7 @@ class DermatomeChart(QWidget):
             self._record(level, side, "")
         elif command == "tag":
             if current:
-                self._record(level, side, _base(current) + _NEXT_TAG[_tag(current)])
+                self._record(level, side, _base(current) + NEXT_TAG[_tag(current)])
         elif command in ("previous_level", "next_level", "other_side"):
             self._move(level, side, command)
         else:  # a score: record it and go on to the next level, as an examiner works down a leg

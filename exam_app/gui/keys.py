@@ -12,8 +12,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 # The screens a key works on ("window": wherever the main window has the focus).
-WINDOW, PATIENTS, PATIENT, VISIT, MOTOR, SENSORY, COMPARISON, REFERRAL = (
-    "window", "patients", "patient", "visit", "motor", "sensory", "comparison", "referral")
+WINDOW, PATIENTS, PATIENT, VISIT, MOTOR, SENSORY, ISNCSCI, COMPARISON, REFERRAL = (
+    "window", "patients", "patient", "visit", "motor", "sensory", "isncsci", "comparison", "referral")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ KEYS: tuple[Key, ...] = (
     Key("guided", "Ctrl+G", MOTOR, "guided motor examination on or off"),
     Key("light_touch", "Alt+L", SENSORY, "score light touch on the body chart"),
     Key("pin_prick", "Alt+P", SENSORY, "score pin prick on the body chart"),
+    Key("worksheet_light_touch", "Alt+L", ISNCSCI, "show and score light touch on the whole-body chart"),
+    Key("worksheet_pin_prick", "Alt+P", ISNCSCI, "show and score pin prick on the whole-body chart"),
     Key("issue_and_print", "Ctrl+P", REFERRAL, "issue the letter and print it"),
 )
 

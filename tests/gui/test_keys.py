@@ -58,7 +58,7 @@ def test_the_keys_active_on_each_screen_never_collide(window: MainWindow, gui_ct
     window.new_visit("R-100")
     editor = window.editor
     assert editor is not None
-    for page in range(6):
+    for page in range(7):
         editor.show_page(page)
         _assert_unique(window, f"visit page {page + 1}")
     editor.motor.set_guided(True)

@@ -11,6 +11,9 @@ do; a box that holds a copy follows its source until it is typed itself. A motor
 key muscles only, from T1 on to L2. Which boxes hold a copy is known while the page is open: a draft
 opened again, and boxes filled with Ctrl+R, count as typed by hand and are never overwritten.
 
+Beside the grid, the whole-body dermatome chart shows light touch or pin prick (Alt+L, Alt+P) in
+the sensory page's colours; a click on a region scores that box like the legs chart (no copy down).
+
 The result is decision support: every statement is shown with the findings it rests on.
 """
 
@@ -48,9 +51,10 @@ from exam_app.clinical.isncsci import (
     with_remaining_normal,
     worksheet_keys,
 )
-from exam_app.gui.keys import caption
+from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
 from exam_app.gui.visit.grade_keys import typed_isncsci_score
+from exam_app.gui.whole_body_chart import WholeBodyChart
 from exam_app.presentation import isncsci_words, palette, words
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -103,6 +107,9 @@ class WorksheetModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section].replace(" ", "\n", 1)  # two lines: the body chart shares the width
+        if orientation == Qt.Orientation.Horizontal and role in (Qt.ItemDataRole.ToolTipRole,
+                                                                 Qt.ItemDataRole.AccessibleTextRole):
             return self.HEADERS[section]
         if orientation == Qt.Orientation.Vertical:
             level = self.levels[section]
@@ -266,6 +273,14 @@ class IsncsciPage(QWidget):
         self.result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable by Tab, read by a screen reader
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chart = WholeBodyChart(self.sensory_value)
+        self.chart.setObjectName("isncsciBodyChart")
+        self.chart.score_chosen.connect(self.score_region)
+        self.chart.region_focused.connect(self._select_box)
+        self.grid.selectionModel().currentChanged.connect(self._follow_grid)
+        for modality in ("light_touch", "pin_prick"):
+            shortcut(f"worksheet_{modality}", self, partial(self.chart.set_modality, modality),
+                     Qt.ShortcutContext.WidgetWithChildrenShortcut)
         result_area = QScrollArea()
         result_area.setWidget(self.result)
         result_area.setWidgetResizable(True)
@@ -283,12 +298,16 @@ class IsncsciPage(QWidget):
         worksheet.addWidget(self.grid, 1)
         worksheet.addLayout(form)
         body = QHBoxLayout()
-        body.addLayout(worksheet, 3)
-        body.addWidget(result_area, 2)
+        body.addLayout(worksheet, 6)
+        body.addWidget(self.chart, 3)
+        body.addWidget(result_area, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(body, 1)
         self.setTabOrder(self.grid, self.anal["vac"])
+        # Tab: the grid, the boxes under it, the chart's layer buttons and regions, the result
+        self.setTabOrder(self.non_key["left"], self.chart.buttons["light_touch"])
+        self.setTabOrder(self.chart.region_focus("S4_5", "right"), self.result)
         controller.changed.connect(self.refresh)
         self.refresh()
 
@@ -320,6 +339,28 @@ class IsncsciPage(QWidget):
                 self.copied.add(other)
         self.controller.set_isncsci(entries)
 
+    def sensory_value(self, modality: str, level: str, side: str) -> str:
+        """A light touch or pin prick box, as the body chart reads it."""
+        return (self.controller.visit.isncsci or {}).get(entry_key(level, side, modality), "")
+
+    def score_region(self, modality: str, level: str, side: str, value: str) -> None:
+        """A region scored on the body chart: that box only (a click copies nothing down)."""
+        key = entry_key(level, side, modality)
+        self.copied.discard(key)
+        self._set_box(key, value)
+        self._select_box(modality, level, side)
+
+    def _select_box(self, modality: str, level: str, side: str) -> None:
+        """Show in the grid the box the chart is on, leaving the keyboard where it is."""
+        model = self.grid.sheet
+        self.grid.setCurrentIndex(model.index(model.levels.index(level), model.COLUMNS.index((side, modality))))
+
+    def _follow_grid(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The box being typed in the grid, ringed on the chart in its sense."""
+        side, kind = self.grid.sheet.COLUMNS[current.column()]
+        if current.isValid() and kind != "motor" and self.grid.hasFocus():
+            self.chart.show_box(kind, self.grid.sheet.levels[current.row()], side)
+
     def _set_box(self, key: str, value: str) -> None:
         if self.controller.read_only or (self.controller.visit.isncsci or {}).get(key, "") == value:
             return
@@ -347,6 +388,8 @@ class IsncsciPage(QWidget):
         for widget in (self.normal_button, self.clear_button, self.copy_down):
             widget.setEnabled(not read_only)
         self.grid.sheet.refresh()
+        self.chart.set_read_only(read_only)
+        self.chart.refresh()
         self.result.setText(result_html(entries))
 
     @staticmethod
