@@ -98,6 +98,15 @@ def finding_of(observation: dict[str, Any]) -> Finding | None:
         if code_of(component) == "angle":
             angle = int(component["valueQuantity"]["value"])
     value = value_as_written(observation)
+    if code.startswith("isncsci."):  # a box of the ISNCSCI worksheet
+        _, *group, item = code.split(".")
+        if group == ["motor"]:
+            return ("isncsci_motor", item, side, "", value, None)
+        if group:
+            return ("isncsci_sensory", item, side, group[0], value, None)
+        if item in ("vac", "dap"):
+            return ("isncsci_anal", item, "", "", value, None)
+        return ("isncsci_non_key_muscle", item, side, "", value, None)
     if "." in code:
         group, item = code.split(".", 1)
         modality = group if group in ("light_touch", "pin_prick") else ""
