@@ -7,6 +7,9 @@ What the bundle holds:
 - one `Observation` per recorded value: each motor item, sensory level and modality, reflex, plantar
   response, clonus, tension sign and gait item on each side, VAC and DAP, each symptom reported,
   each red-flag question answered (yes or no), the onset of weakness and the examiner's notes;
+- one `Observation` per box recorded on the visit's ISNCSCI 2019 worksheet and, once every box is
+  recorded, its classification (totals, sensory and motor levels, NLI, complete or incomplete, AIS
+  grade, ZPP) as `Observation`s marked decision support, each derived from the boxes it is read from;
 - the engine's answer for each visit as `Observation`s marked decision support (LEMS per side and
   in total, sensory subtotals, pattern, probable roots, window period, urgency, progression within
   the window period), each with `derivedFrom` pointing at the findings it was computed from;
@@ -16,7 +19,10 @@ What the bundle holds:
 Items are coded in the app's own code system, keyed to the ids of the exam-record format: no LOINC
 or SNOMED CT code is claimed for an item that has none. Laterality is the `bodySite` (SNOMED CT
 7771000 left, 24028007 right). `NT` is `dataAbsentReason` `not-performed`, with the value as
-written (`NT*`) in its text.
+written (`NT*`) in its text. A classification result is written exactly as the engine gives it: a
+total as `valueInteger`, `ND` as `dataAbsentReason` `unknown`; a level, grade or ZPP as the text of
+`valueCodeableConcept` (`T9*,T10*`), coded when there is one answer, and every possible answer a
+`component` (the codings of one CodeableConcept would say the answers are the same concept).
 
 Every `fullUrl` is a `urn:uuid:` made from the record number, the visit's instant and the item, so
 the same chart always gives the same bundle (no export time in it).
