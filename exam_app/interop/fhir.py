@@ -119,6 +119,9 @@ ISNCSCI_METHOD = "isncsci-2019"  # the method of the classification's Observatio
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 REFERRAL_NOTE = ("57133-1", "Referral note")  # LOINC document type of a referral letter
 
+ISNCSCI_NOTE = (
+    "Decision support, not a diagnosis: the ISNCSCI 2019 classification computed by exam-app from the "
+    "worksheet boxes referenced in derivedFrom, for the clinician to check.")
 DECISION_SUPPORT_NOTE = (
     "Decision support, not a diagnosis: computed by the exam-app rules (version {version}) from the "
     "findings referenced in derivedFrom, for the clinician to check."
@@ -628,12 +631,12 @@ class _BundleWriter:
             self._add(url, {**base(), **_finding_observation(finding)})
         worksheet = recorded_worksheet(visit.isncsci)
         if worksheet is not None:
-            add = self._statement_adder(chart_visit, encounter, at, ISNCSCI_METHOD)
+            add = self._statement_adder(chart_visit, encounter, at, ISNCSCI_METHOD, ISNCSCI_NOTE)
             _IsncsciStatements(add, boxes).write(classify(worksheet))
 
     # -- the engine's answer
 
-    def _statement_adder(self, chart_visit: ChartVisit, encounter: str, at: str, method: str) -> Any:
+    def _statement_adder(self, chart_visit: ChartVisit, encounter: str, at: str, method: str, note: str) -> Any:
         """`add(key, body, derived_from, notes)`: one computed statement of the visit, its fullUrl back."""
         visit = chart_visit.visit
         status = VisitStatus.AMENDED if chart_visit.status == VisitStatus.AMENDED else "final"
@@ -649,7 +652,7 @@ class _BundleWriter:
                 "effectiveDateTime": visit.examined_at.isoformat(),
                 "method": _coded(method),
                 **body,
-                "note": [{"text": self.decision_support}, *({"text": n} for n in notes if n)],
+                "note": [{"text": note}, *({"text": n} for n in notes if n)],
             }
             if derived_from:
                 resource["derivedFrom"] = [{"reference": u} for u in derived_from]
@@ -661,7 +664,7 @@ class _BundleWriter:
     def _derived(self, chart_visit: ChartVisit, a: VisitAssessment, encounter: str, refs: _VisitReferences,
                  at: str) -> None:
         visit = chart_visit.visit
-        add = self._statement_adder(chart_visit, encounter, at, f"rules.{self.rules_version}")
+        add = self._statement_adder(chart_visit, encounter, at, f"rules.{self.rules_version}", self.decision_support)
 
         findings = visit_findings(visit)
         key_muscles = rules().key_muscles
@@ -840,10 +843,10 @@ class _IsncsciStatements:
     def _urls(self, keys: Iterable[str]) -> list[str]:
         return [self.boxes[key] for key in keys if key in self.boxes]
 
-    def _sensation(self, side: str, levels: Iterable[str] | None = None) -> list[str]:
+    def _sensation(self, side: str, levels: Iterable[str] | None = None,
+                   modalities: Iterable[str] = ("light_touch", "pin_prick")) -> list[str]:
         levels = tuple(levels or isncsci_tables().levels)
-        return self._urls(entry_key(level, side, modality) for modality in ("light_touch", "pin_prick")
-                          for level in levels)
+        return self._urls(entry_key(level, side, modality) for modality in modalities for level in levels)
 
     def _motor(self, side: str, levels: Iterable[str] | None = None) -> list[str]:
         return self._urls(entry_key(level, side, "motor") for level in levels or isncsci_tables().key_muscle_levels)
@@ -864,9 +867,8 @@ class _IsncsciStatements:
         for side in SIDES:
             totals, sensory_level, motor_level = per_side[side]
             inputs = {"upper_motor": self._motor(side, upper), "lower_motor": self._motor(side, lower),
-                      "motor": self._motor(side), "light_touch": self._urls(
-                          entry_key(level, side, "light_touch") for level in isncsci_tables().levels),
-                      "pin_prick": self._urls(entry_key(level, side, "pin_prick") for level in isncsci_tables().levels)}
+                      "motor": self._motor(side), "light_touch": self._sensation(side, modalities=["light_touch"]),
+                      "pin_prick": self._sensation(side, modalities=["pin_prick"])}
             values = {"upper_motor": totals.upper_motor, "lower_motor": totals.lower_motor, "motor": totals.motor,
                       "light_touch": totals.light_touch, "pin_prick": totals.pin_prick}
             for name, _, _ in _ISNCSCI_SIDE_TOTALS:
@@ -913,7 +915,7 @@ def _key_muscle_runs() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _total_value(total: Total) -> Json:
     if total is None:
-        return {"dataAbsentReason": _absent("unknown", "ND (not determinable): a score it adds up is NT")}
+        return {"dataAbsentReason": _absent("unknown", "ND (not determinable): a score of the sum is NT")}
     return {"valueInteger": total}
 
 

@@ -183,6 +183,7 @@ def test_a_worksheet_is_one_observation_per_box_and_its_classification_traced_to
     for observation in classified.values():
         assert observation["category"][0]["coding"][0]["code"] == "decision-support"
         assert observation["method"]["coding"][0]["code"] == "isncsci-2019"
+        assert observation["note"][0]["text"].startswith("Decision support, not a diagnosis")
         assert observation["status"] == "amended" and observation["derivedFrom"]
 
     left_prick = classified["derived.isncsci.pin_prick", "left"]
