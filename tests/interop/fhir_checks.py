@@ -53,11 +53,12 @@ def validate_r4(bundle: dict[str, Any]) -> Bundle:
     urls = [entry["fullUrl"] for entry in bundle["entry"]]
     assert len(urls) == len(set(urls)), "a fullUrl is repeated"
     assert all(url.startswith("urn:uuid:") for url in urls)
+    in_bundle = set(urls)
     for path, node in _walk(bundle):
         if not isinstance(node, dict):
             continue
         if "reference" in node:
-            assert node["reference"] in urls, f"{path}: {node['reference']} is not in the bundle"
+            assert node["reference"] in in_bundle, f"{path}: {node['reference']} is not in the bundle"
         if node.get("system") == CODE_SYSTEM_URL and "code" in node:
             assert node["code"] in APP_CODES, f"{path}: {node['code']} is not in the app's code system"
     return parsed

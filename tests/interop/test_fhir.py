@@ -8,11 +8,13 @@ import copy
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.isncsci import classify, recorded_worksheet, totals_json
 from exam_app.clinical.record import ExamRecord
 from exam_app.interop.chart import Chart, ChartVisit, IssuedLetterCopy
 from exam_app.interop.exam_record import read_exam_record
@@ -167,8 +169,6 @@ def test_a_worksheet_is_one_observation_per_box_and_its_classification_traced_to
     assert by_key["isncsci.lowest_non_key_muscle", "left"]["valueCodeableConcept"]["coding"][0]["code"] == \
         "isncsci-level.L1"
 
-    from exam_app.clinical.isncsci import classify, recorded_worksheet, totals_json
-
     worksheet = recorded_worksheet(entries)
     assert worksheet is not None
     results = totals_json(classify(worksheet))
@@ -203,6 +203,31 @@ def test_a_worksheet_is_one_observation_per_box_and_its_classification_traced_to
     first = [o for o in resources(bundle, "Observation") if o["effectiveDateTime"] == "2026-11-02T09:30:00+01:00"]
     assert len([o for o in first if code_of(o).startswith("isncsci.")]) == 4
     assert not [o for o in first if code_of(o).startswith("derived.isncsci.")]
+
+
+def test_every_published_isncsci_case_is_coded_and_written_as_the_engine_gives_it() -> None:
+    """The 128 published worksheets, one visit each: every answer the engine gives is in the code system
+    (a code it lacks has no display: the bundle is not made) and reads back exactly as the engine writes
+    it. Validated with the R4 models above, with one worksheet; 128 would take the models seconds."""
+    from exam_app.clinical.isncsci import isncsci_tables, totals_json
+    from exam_app.clinical.isncsci import worksheet_from_fields as read
+    from exam_app.clinical.record import Patient, Visit
+    cases = json.loads((Path(__file__).resolve().parents[1] / "data" / "isncsci-2019-cases.json").read_text("utf-8"))
+    ignored = isncsci_tables().ignored_keys
+    worksheets = [{k: v for k, v in case.items() if k not in ignored and v != ""} for case in cases]
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    visits = tuple(ChartVisit(Visit(start + timedelta(days=n), isncsci=w), "signed") for n, w in enumerate(worksheets))
+    bundle = fhir_bundle(Chart(Patient("S-1"), visits))
+    by_visit: dict[str, list[dict[str, Any]]] = {}
+    for o in resources(bundle, "Observation"):
+        by_visit.setdefault(o["effectiveDateTime"], []).append(o)
+    for n, worksheet in enumerate(worksheets):
+        observations = by_visit[(start + timedelta(days=n)).isoformat()]
+        classified = {(code_of(o), o.get("bodySite", {}).get("text", "")): o for o in observations
+                      if code_of(o).startswith("derived.isncsci.")}
+        assert {ISNCSCI_RESULTS[k]: _result_as_written(o) for k, o in classified.items()} == totals_json(
+            classify(read(worksheet))), cases[n]["id"]
+        assert sum(1 for o in observations if code_of(o).startswith("isncsci.")) == len(worksheet)
 
 
 def isncsci_levels() -> tuple[str, ...]:
