@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import NamedTuple
 
 from exam_app.clinical.assess import VisitAssessment, assess_visits
+from exam_app.clinical.isncsci import anal_key, entry_key, isncsci_tables, non_key_muscle_key
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.clinical.vocabulary import SIDES, vocabulary
 
@@ -70,6 +71,12 @@ GAIT = "gait"
 ANAL = "anal"
 SYMPTOM = "symptom"
 RED_FLAG = "red_flag"
+# The boxes of an ISNCSCI 2019 worksheet recorded at the visit.
+ISNCSCI_SENSORY = "isncsci_sensory"  # item the level (C2 ... S4_5), modality light_touch or pin_prick
+ISNCSCI_MOTOR = "isncsci_motor"  # item the key muscle's level (C5 ... T1, L2 ... S1)
+ISNCSCI_ANAL = "isncsci_anal"  # item vac or dap, no side; the value Yes, No or NT
+ISNCSCI_NON_KEY_MUSCLE = "isncsci_non_key_muscle"  # item lowest_non_key_muscle; the value a level
+LOWEST_NON_KEY_MUSCLE = "lowest_non_key_muscle"
 
 
 class RecordedFinding(NamedTuple):
@@ -126,3 +133,28 @@ def visit_findings(visit: Visit) -> list[RecordedFinding]:
         if flag.id in yes or flag.id in no:
             found.append(RecordedFinding(RED_FLAG, flag.id, value="yes" if flag.id in yes else "no"))
     return found
+
+
+@cache
+def worksheet_boxes() -> tuple[tuple[str, RecordedFinding], ...]:
+    """Every box of the ISNCSCI worksheet as (its key in the visit's `isncsci`, the finding without a
+    value), in worksheet order: light touch then pin prick C2 ... S4_5, key muscles, VAC, DAP, the
+    lowest non-key muscles; left before right."""
+    tables = isncsci_tables()
+    boxes: list[tuple[str, RecordedFinding]] = []
+    for modality in ("light_touch", "pin_prick"):
+        boxes += [(entry_key(level, side, modality), RecordedFinding(ISNCSCI_SENSORY, level, side, modality))
+                  for level in tables.levels for side in SIDES]
+    boxes += [(entry_key(level, side, "motor"), RecordedFinding(ISNCSCI_MOTOR, level, side))
+              for level in tables.key_muscle_levels for side in SIDES]
+    boxes += [(anal_key(item), RecordedFinding(ISNCSCI_ANAL, item)) for item in ("vac", "dap")]
+    boxes += [(non_key_muscle_key(side), RecordedFinding(ISNCSCI_NON_KEY_MUSCLE, LOWEST_NON_KEY_MUSCLE, side))
+              for side in SIDES]
+    return tuple(boxes)
+
+
+def worksheet_findings(visit: Visit) -> list[tuple[str, RecordedFinding]]:
+    """The boxes recorded on the visit's ISNCSCI worksheet, as (key, finding), in worksheet order; none
+    without a worksheet. A box left empty is not listed."""
+    entries = visit.isncsci or {}
+    return [(key, box._replace(value=entries[key])) for key, box in worksheet_boxes() if entries.get(key)]

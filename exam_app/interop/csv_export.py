@@ -1,4 +1,5 @@
-"""Charts as CSV for spreadsheets and statistics: one row per visit, item, side (and modality).
+"""Charts as CSV for spreadsheets and statistics: one row per visit, item, side (and modality); a
+visit's ISNCSCI worksheet one row per box after the visit's other findings.
 
 UTF-8 with a header row (`CSV_COLUMNS`; documented in `docs/exports.md`). Each row repeats its
 visit's computed scores, so a row can be filtered or pivoted on its own. Values are as written
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from exam_app.clinical.assess import VisitAssessment
-from exam_app.interop.chart import Chart, ChartVisit, visit_findings
+from exam_app.interop.chart import Chart, ChartVisit, visit_findings, worksheet_findings
 
 CSV_COLUMNS = (
     "record_number", "examined_at_utc", "examined_at", "examiner", "status",
@@ -56,7 +57,8 @@ def csv_rows(chart: Chart) -> Iterator[dict[str, str]]:
     """The chart's rows: visits in order of examination, findings in examination order."""
     for chart_visit, assessment in zip(chart.visits_in_order, chart.assessments, strict=True):
         visit_columns = _visit_columns(chart, chart_visit, assessment)
-        for finding in visit_findings(chart_visit.visit):
+        worksheet = [finding for _, finding in worksheet_findings(chart_visit.visit)]
+        for finding in [*visit_findings(chart_visit.visit), *worksheet]:
             yield {
                 **visit_columns,
                 "kind": finding.kind,

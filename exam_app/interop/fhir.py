@@ -7,6 +7,9 @@ What the bundle holds:
 - one `Observation` per recorded value: each motor item, sensory level and modality, reflex, plantar
   response, clonus, tension sign and gait item on each side, VAC and DAP, each symptom reported,
   each red-flag question answered (yes or no), the onset of weakness and the examiner's notes;
+- one `Observation` per box recorded on the visit's ISNCSCI 2019 worksheet and, once every box is
+  recorded, its classification (totals, sensory and motor levels, NLI, complete or incomplete, AIS
+  grade, ZPP) as `Observation`s marked decision support, each derived from the boxes it is read from;
 - the engine's answer for each visit as `Observation`s marked decision support (LEMS per side and
   in total, sensory subtotals, pattern, probable roots, window period, urgency, progression within
   the window period), each with `derivedFrom` pointing at the findings it was computed from;
@@ -16,7 +19,10 @@ What the bundle holds:
 Items are coded in the app's own code system, keyed to the ids of the exam-record format: no LOINC
 or SNOMED CT code is claimed for an item that has none. Laterality is the `bodySite` (SNOMED CT
 7771000 left, 24028007 right). `NT` is `dataAbsentReason` `not-performed`, with the value as
-written (`NT*`) in its text.
+written (`NT*`) in its text. A classification result is written exactly as the engine gives it: a
+total as `valueInteger`, `ND` as `dataAbsentReason` `unknown`; a level, grade or ZPP as the text of
+`valueCodeableConcept` (`T9*,T10*`), coded when there is one answer, and every possible answer a
+`component` (the codings of one CodeableConcept would say the answers are the same concept).
 
 Every `fullUrl` is a `urn:uuid:` made from the record number, the visit's instant and the item, so
 the same chart always gives the same bundle (no export time in it).
@@ -49,6 +55,19 @@ from exam_app.clinical.findings import (
     tension_finding,
 )
 from exam_app.clinical.grades import parse_motor_grade, parse_sensory_score
+from exam_app.clinical.isncsci import (
+    INTACT,
+    NOT_APPLICABLE,
+    IsncsciClassification,
+    Possibilities,
+    Total,
+    anal_key,
+    classify,
+    entry_key,
+    isncsci_tables,
+    non_key_muscle_key,
+    recorded_worksheet,
+)
 from exam_app.clinical.pattern import nerve_labels, pattern_labels
 from exam_app.clinical.record import TensionSign
 from exam_app.clinical.scores import NOT_DETERMINABLE, Score
@@ -61,6 +80,10 @@ from exam_app.interop.chart import (
     ANAL,
     ANKLE_CLONUS,
     GAIT,
+    ISNCSCI_ANAL,
+    ISNCSCI_MOTOR,
+    ISNCSCI_NON_KEY_MUSCLE,
+    ISNCSCI_SENSORY,
     MOTOR,
     PLANTAR_RESPONSE,
     RED_FLAG,
@@ -73,6 +96,7 @@ from exam_app.interop.chart import (
     IssuedLetterCopy,
     RecordedFinding,
     visit_findings,
+    worksheet_findings,
 )
 from exam_app.presentation import urgency_label
 from exam_app.tables import VisitStatus, rules
@@ -91,9 +115,13 @@ DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 
+ISNCSCI_METHOD = "isncsci-2019"  # the method of the classification's Observations
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 REFERRAL_NOTE = ("57133-1", "Referral note")  # LOINC document type of a referral letter
 
+ISNCSCI_NOTE = (
+    "Decision support, not a diagnosis: the ISNCSCI 2019 classification computed by exam-app from the "
+    "worksheet boxes referenced in derivedFrom, for the clinician to check.")
 DECISION_SUPPORT_NOTE = (
     "Decision support, not a diagnosis: computed by the exam-app rules (version {version}) from the "
     "findings referenced in derivedFrom, for the clinician to check."
@@ -118,6 +146,8 @@ def finding_code(finding: RecordedFinding) -> str:
 
     `motor.great_toe_extension`, `light_touch.L5`, `reflexes.achilles`, `plantar_response`,
     `tension_signs.straight_leg_raise`, `gait.heel_walk`, `vac`, `symptoms.cramps`, `red_flags.night_pain`.
+    A box of the ISNCSCI worksheet, whose key in the file names its side: `isncsci.light_touch.C5`,
+    `isncsci.motor.L2`, `isncsci.vac`, `isncsci.lowest_non_key_muscle`.
     """
     kind, item = finding.kind, finding.item
     if kind == MOTOR:
@@ -134,6 +164,12 @@ def finding_code(finding: RecordedFinding) -> str:
         return f"symptoms.{item}"
     if kind == RED_FLAG:
         return f"red_flags.{item}"
+    if kind == ISNCSCI_SENSORY:
+        return f"isncsci.{finding.modality}.{item}"
+    if kind == ISNCSCI_MOTOR:
+        return f"isncsci.motor.{item}"
+    if kind in (ISNCSCI_ANAL, ISNCSCI_NON_KEY_MUSCLE):
+        return f"isncsci.{item}"
     return item  # plantar_response, ankle_clonus_beats, vac, dap
 
 
@@ -148,6 +184,94 @@ def _tag_words(text: str) -> str:
     if text.endswith("*"):
         return " (tagged *: abnormal for a reason other than the nerve lesion)"
     return ""
+
+
+def _level_words(level: str) -> str:
+    return level.replace("_", "-")  # S4_5 -> S4-5
+
+
+def _isncsci_answers() -> list[tuple[str, str]]:
+    """The answers a level, NLI or ZPP of the classification may take, and their words."""
+    words = {INTACT: "intact (INT)", NOT_APPLICABLE: "not applicable (NA)"}
+    return [(level, words.get(level, _level_words(level)))
+            for level in ("C1", *isncsci_tables().levels, INTACT, NOT_APPLICABLE)]
+
+
+def _starred(code: str, display: str, definition: str | None = None) -> list[Json]:
+    """An answer of the classification, and the same answer resting on a tagged score (`*`)."""
+    return [_concept(code, display, definition),
+            _concept(f"{code}*", f"{display}*", (f"{definition}; " if definition else "")
+                     + "resting on a score tagged * or ** (impaired by a condition other than the injury)")]
+
+
+def _isncsci_findings() -> Json:
+    tables = isncsci_tables()
+    muscles = dict(tables.key_muscles)
+    vocab = vocabulary()
+    sensory = [
+        _concept(f"isncsci.{m.id}", f"ISNCSCI {m.label}", f"ISNCSCI 2019 worksheet, {m.label}: 0-2 or NT, "
+                 "tag * or **", [
+            _concept(f"isncsci.{m.id}.{level}", f"ISNCSCI {_level_words(level)} {m.label}")
+            for level in tables.levels])
+        for m in vocab.sensory_modalities]
+    motor = _concept("isncsci.motor", "ISNCSCI key muscles", "ISNCSCI 2019 worksheet, key muscles: 0-5 or NT, "
+                     "tag * or **", [
+                         _concept(f"isncsci.motor.{level}", f"ISNCSCI {level} key muscle ({muscles[level]})")
+                         for level in tables.key_muscle_levels])
+    return _concept("isncsci", "ISNCSCI 2019 worksheet", "the boxes of the International Standards for "
+                    "Neurological Classification of Spinal Cord Injury worksheet (2019), both sides", [
+                        *sensory, motor,
+                        _concept("isncsci.vac", "ISNCSCI voluntary anal contraction (VAC)", "Yes, No or NT"),
+                        _concept("isncsci.dap", "ISNCSCI deep anal pressure (DAP)", "Yes, No or NT"),
+                        _concept("isncsci.lowest_non_key_muscle", "ISNCSCI lowest non-key muscle with motor function",
+                                 "the level of the lowest non-key muscle with motor function on a side")])
+
+
+_ISNCSCI_SIDE_TOTALS = (
+    ("upper_motor", "upper-limb motor subtotal", "the key muscles C5-T1, 0-25"),
+    ("lower_motor", "lower-limb motor subtotal", "the key muscles L2-S1, 0-25"),
+    ("motor", "motor total", "the ten key muscles, 0-50"),
+    ("light_touch", "light touch total", "C2-S4-5, 0-56"),
+    ("pin_prick", "pin prick total", "C2-S4-5, 0-56"),
+)
+_ISNCSCI_BOTH_TOTALS = ("upper_motor", "lower_motor", "light_touch", "pin_prick")
+_ISNCSCI_RESULTS = (
+    ("sensory_level", "ISNCSCI sensory level of a side", "isncsci-level"),
+    ("motor_level", "ISNCSCI motor level of a side", "isncsci-level"),
+    ("neurological_level", "ISNCSCI neurological level of injury (NLI)", "isncsci-level"),
+    ("injury_complete", "ISNCSCI complete or incomplete", "isncsci-complete"),
+    ("ais", "AIS grade (ASIA Impairment Scale)", "ais"),
+    ("sensory_zpp", "ISNCSCI sensory zone of partial preservation of a side", "isncsci-level"),
+    ("motor_zpp", "ISNCSCI motor zone of partial preservation of a side", "isncsci-level"),
+)
+
+
+def _isncsci_derived() -> Json:
+    totals = [_concept(f"derived.isncsci.{name}", f"ISNCSCI {words} of a side",
+                       f"sum of the side's scores, {rng}; ND when one is NT")
+              for name, words, rng in _ISNCSCI_SIDE_TOTALS]
+    both = [_concept(f"derived.isncsci.{name}_total", f"ISNCSCI {words}, both sides",
+                     "right + left; ND when either is ND")
+            for name, words, _ in _ISNCSCI_SIDE_TOTALS if name in _ISNCSCI_BOTH_TOTALS]
+    results = [_concept(f"derived.isncsci.{name}", display, f"a set of possible answers ({values}), "
+                        "each a component derived.isncsci.possible_answer")
+               for name, display, values in _ISNCSCI_RESULTS]
+    return _concept("derived.isncsci", "ISNCSCI 2019 classification of the visit's worksheet",
+                    "computed by the app's ISNCSCI 2019 engine from the worksheet boxes in derivedFrom", [
+                        *totals, *both, *results,
+                        _concept("derived.isncsci.possible_answer", "possible answer",
+                                 "one answer the worksheet allows; several when it cannot tell which")])
+
+
+def _isncsci_values() -> list[Json]:
+    return [
+        _concept("isncsci-level", "ISNCSCI level", "a level of the classification, INT intact, NA not applicable",
+                 [c for level, words in _isncsci_answers() for c in _starred(f"isncsci-level.{level}", words)]),
+        _concept("ais", "AIS grade", "ASIA Impairment Scale",
+                 [c for grade in "ABCDE" for c in _starred(f"ais.{grade}", f"AIS {grade}")]),
+        _concept("isncsci-complete", "complete or incomplete", None,
+                 [*_starred("isncsci-complete.C", "complete"), *_starred("isncsci-complete.I", "incomplete")]),
+    ]
 
 
 def _concept(code: str, display: str, definition: str | None = None,
@@ -194,6 +318,7 @@ def _code_system() -> Json:
         _concept("red_flags", "red-flag questions", "asked at every visit; the answer is yes or no",
                  [_concept(f"red_flags.{f.id}", f.label, f"{f.question} Tier {f.tier}: {f.action}")
                   for f in vocab.red_flags]),
+        _isncsci_findings(),
         _concept("weakness_onset", "onset of leg weakness", "when the leg weakness began, by the patient's account"),
         _concept("notes", "examiner's notes"),
     ]
@@ -213,6 +338,7 @@ def _code_system() -> Json:
                  None, [_concept(f"gait-result.{r}", r) for r in vocab.gait_results if r != "NT"]),
         _concept("answer", "answer", None,
                  [_concept(f"answer.{a}", a) for a in vocab.anal_results if a != "NT"]),
+        *_isncsci_values(),
     ]
     derived = [
         _concept("derived.lems", "lower-extremity motor score of a side",
@@ -238,6 +364,7 @@ def _code_system() -> Json:
         _concept("derived.worsened", "worse since the earlier gradings"),
         _concept("derived.major_worsening", "major worsening",
                  "a muscle fell to 3 or below from 4 or above, or a side's LEMS fell by 5 or more"),
+        _isncsci_derived(),
     ]
     return {
         "resourceType": "CodeSystem",
@@ -265,6 +392,9 @@ def _code_system() -> Json:
             _concept("decision-support", "decision support",
                      "category of the computed statements, and tag of a bundle holding them: not diagnoses"),
             _concept(f"rules.{tables.rules_version}", f"exam-app rules version {tables.rules_version}"),
+            _concept(ISNCSCI_METHOD, "ISNCSCI 2019 classification",
+                     "the International Standards for Neurological Classification of Spinal Cord Injury, "
+                     "2019 revision, as the app's engine computes them (checked against the published cases)"),
             _concept("visit", "lower-limb neurological examination", "a visit of the exam-record format"),
         ],
     }
@@ -465,6 +595,7 @@ class _BundleWriter:
             self._add(url, {**base(), "category": [_category("exam")], "code": _coded("notes"),
                             "valueString": visit.notes})
         self._derived(chart_visit, assessment, encounter, refs, at)
+        self._worksheet(chart_visit, encounter, at)
 
     def _observation_base(self, chart_visit: ChartVisit, encounter: str) -> Any:
         visit = chart_visit.visit
@@ -485,10 +616,28 @@ class _BundleWriter:
 
         return base
 
+    # -- the ISNCSCI worksheet
+
+    def _worksheet(self, chart_visit: ChartVisit, encounter: str, at: str) -> None:
+        """One Observation per recorded box; once every box is recorded, the classification."""
+        visit = chart_visit.visit
+        if visit.isncsci is None:
+            return
+        base = self._observation_base(chart_visit, encounter)
+        boxes: dict[str, str] = {}  # the box's key in the worksheet -> fullUrl
+        for key, finding in worksheet_findings(visit):
+            url = self._url(at, finding_key(finding))
+            boxes[key] = url
+            self._add(url, {**base(), **_finding_observation(finding)})
+        worksheet = recorded_worksheet(visit.isncsci)
+        if worksheet is not None:
+            add = self._statement_adder(chart_visit, encounter, at, ISNCSCI_METHOD, ISNCSCI_NOTE)
+            _IsncsciStatements(add, boxes).write(classify(worksheet))
+
     # -- the engine's answer
 
-    def _derived(self, chart_visit: ChartVisit, a: VisitAssessment, encounter: str, refs: _VisitReferences,
-                 at: str) -> None:
+    def _statement_adder(self, chart_visit: ChartVisit, encounter: str, at: str, method: str, note: str) -> Any:
+        """`add(key, body, derived_from, notes)`: one computed statement of the visit, its fullUrl back."""
         visit = chart_visit.visit
         status = VisitStatus.AMENDED if chart_visit.status == VisitStatus.AMENDED else "final"
 
@@ -501,14 +650,21 @@ class _BundleWriter:
                 "subject": {"reference": self.patient_url},
                 "encounter": {"reference": encounter},
                 "effectiveDateTime": visit.examined_at.isoformat(),
-                "method": _coded(f"rules.{self.rules_version}"),
+                "method": _coded(method),
                 **body,
-                "note": [{"text": self.decision_support}, *({"text": n} for n in notes if n)],
+                "note": [{"text": note}, *({"text": n} for n in notes if n)],
             }
             if derived_from:
                 resource["derivedFrom"] = [{"reference": u} for u in derived_from]
             self._add(url, resource)
             return url
+
+        return add
+
+    def _derived(self, chart_visit: ChartVisit, a: VisitAssessment, encounter: str, refs: _VisitReferences,
+                 at: str) -> None:
+        visit = chart_visit.visit
+        add = self._statement_adder(chart_visit, encounter, at, f"rules.{self.rules_version}", self.decision_support)
 
         findings = visit_findings(visit)
         key_muscles = rules().key_muscles
@@ -673,6 +829,110 @@ class _BundleWriter:
             inputs, list(a.urgency_reasons) or ["no trigger of a higher tier"])
 
 
+# ------------------------------------------------------------------ the ISNCSCI classification
+
+
+class _IsncsciStatements:
+    """The classification of a visit's worksheet as computed statements, each derived from the boxes
+    (and the statements) the engine reads it from."""
+
+    def __init__(self, add: Any, boxes: dict[str, str]) -> None:
+        self.add = add
+        self.boxes = boxes  # the box's key in the worksheet -> fullUrl
+
+    def _urls(self, keys: Iterable[str]) -> list[str]:
+        return [self.boxes[key] for key in keys if key in self.boxes]
+
+    def _sensation(self, side: str, levels: Iterable[str] | None = None,
+                   modalities: Iterable[str] = ("light_touch", "pin_prick")) -> list[str]:
+        levels = tuple(levels or isncsci_tables().levels)
+        return self._urls(entry_key(level, side, modality) for modality in modalities for level in levels)
+
+    def _motor(self, side: str, levels: Iterable[str] | None = None) -> list[str]:
+        return self._urls(entry_key(level, side, "motor") for level in levels or isncsci_tables().key_muscle_levels)
+
+    def _statement(self, name: str, side: str, value: Json, derived_from: Sequence[str]) -> str:
+        body: Json = {"code": _coded(f"derived.isncsci.{name}")}
+        if side:
+            body["bodySite"] = _laterality(side)
+        return str(self.add(f"isncsci.{name}" + (f".{side}" if side else ""), {**body, **value}, derived_from))
+
+    def write(self, result: IsncsciClassification) -> None:
+        upper, lower = _key_muscle_runs()
+        vac, dap = self._urls([anal_key("vac")]), self._urls([anal_key("dap")])
+        side_totals: dict[tuple[str, str], str] = {}
+        levels: dict[tuple[str, str], str] = {}
+        per_side = {"right": (result.right_totals, result.right_sensory_level, result.right_motor_level),
+                    "left": (result.left_totals, result.left_sensory_level, result.left_motor_level)}
+        for side in SIDES:
+            totals, sensory_level, motor_level = per_side[side]
+            inputs = {"upper_motor": self._motor(side, upper), "lower_motor": self._motor(side, lower),
+                      "motor": self._motor(side), "light_touch": self._sensation(side, modalities=["light_touch"]),
+                      "pin_prick": self._sensation(side, modalities=["pin_prick"])}
+            values = {"upper_motor": totals.upper_motor, "lower_motor": totals.lower_motor, "motor": totals.motor,
+                      "light_touch": totals.light_touch, "pin_prick": totals.pin_prick}
+            for name, _, _ in _ISNCSCI_SIDE_TOTALS:
+                side_totals[name, side] = self._statement(name, side, _total_value(values[name]), inputs[name])
+            levels["sensory_level", side] = self._statement(
+                "sensory_level", side, _answers_value(sensory_level, "isncsci-level"), self._sensation(side))
+            levels["motor_level", side] = self._statement(
+                "motor_level", side, _answers_value(motor_level, "isncsci-level"),
+                [*self._motor(side), *self._sensation(side), *vac])
+        both = {"upper_motor": result.upper_motor_total, "lower_motor": result.lower_motor_total,
+                "light_touch": result.light_touch_total, "pin_prick": result.pin_prick_total}
+        for name in _ISNCSCI_BOTH_TOTALS:
+            self._statement(f"{name}_total", "", _total_value(both[name]), [side_totals[name, s] for s in SIDES])
+        nli = self._statement("neurological_level", "", _answers_value(result.neurological_level, "isncsci-level"),
+                              list(levels.values()))
+        sacral = isncsci_tables().levels[-1]
+        complete = self._statement("injury_complete", "", _answers_value(result.injury_complete, "isncsci-complete"),
+                                   [*self._sensation("left", [sacral]), *self._sensation("right", [sacral]),
+                                    *vac, *dap])
+        non_key = {side: self._urls([non_key_muscle_key(side)]) for side in SIDES}
+        ais = self._statement("ais", "", _answers_value(result.ais, "ais"), [
+            complete, nli, *(levels["motor_level", side] for side in SIDES),
+            *(url for side in SIDES for url in (*self._motor(side), *non_key[side])), *vac, *dap])
+        zpp = {"right": (result.right_sensory_zpp, result.right_motor_zpp),
+               "left": (result.left_sensory_zpp, result.left_motor_zpp)}
+        for side in SIDES:
+            sensory_zpp, motor_zpp = zpp[side]
+            self._statement("sensory_zpp", side, _answers_value(sensory_zpp, "isncsci-level"),
+                            [*self._sensation(side), *dap])
+            self._statement("motor_zpp", side, _answers_value(motor_zpp, "isncsci-level"), [
+                *self._motor(side), *self._sensation(side), *non_key[side], *vac, ais,
+                levels["motor_level", side]])
+
+
+def _key_muscle_runs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The key muscles of the upper limb (C5-T1) and of the lower limb (L2-S1): the two runs of
+    consecutive levels, as the worksheet's subtotals take them."""
+    tables = isncsci_tables()
+    levels = tables.key_muscle_levels
+    position = [tables.levels.index(level) for level in levels]
+    split = next(i for i in range(1, len(levels)) if position[i] != position[i - 1] + 1)
+    return levels[:split], levels[split:]
+
+
+def _total_value(total: Total) -> Json:
+    if total is None:
+        return {"dataAbsentReason": _absent("unknown", "ND (not determinable): a score of the sum is NT")}
+    return {"valueInteger": total}
+
+
+def _answers_value(answers: Possibilities, family: str) -> Json:
+    """The answer exactly as the engine writes it (`C5,C6*`) as the value's text, coded when there is
+    one answer; every possible answer a component (a CodeableConcept's codings are translations of one
+    concept, never alternatives)."""
+    written = ",".join(map(str, answers))
+    value: Json = {"text": written}
+    if len(answers) == 1:
+        value = {"coding": [_coding(f"{family}.{answers[0]}")], "text": written}
+    return {"valueCodeableConcept": value, "component": [
+        {"code": _coded("derived.isncsci.possible_answer"), "valueCodeableConcept": _coded(f"{family}.{answer}",
+                                                                                            str(answer))}
+        for answer in answers]}
+
+
 # ------------------------------------------------------------------ findings
 
 
@@ -792,6 +1052,14 @@ def _finding_observation(finding: RecordedFinding) -> Json:
         body["valueCodeableConcept"] = _coded(f"tension-result.{value}", value)
     elif kind == GAIT:
         body["valueCodeableConcept"] = _coded(f"gait-result.{value}", value)
+    elif kind == ISNCSCI_SENSORY:
+        body["valueCodeableConcept"] = _coded(f"sensory-score.{value}", value)
+    elif kind == ISNCSCI_MOTOR:
+        body["valueCodeableConcept"] = _coded(f"mrc.{value}", value)
+    elif kind == ISNCSCI_NON_KEY_MUSCLE:
+        body["valueCodeableConcept"] = _coded(f"isncsci-level.{value}", value)
+    elif kind == ISNCSCI_ANAL:  # the worksheet writes Yes and No
+        body["valueCodeableConcept"] = _coded(f"answer.{value.lower()}", value)
     else:  # VAC, DAP, symptoms and red flags: yes or no
         body["valueCodeableConcept"] = _coded(f"answer.{value}", value)
     if kind == TENSION_SIGN and finding.angle is not None:

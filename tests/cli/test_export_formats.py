@@ -16,12 +16,12 @@ from exam_app.interop.csv_export import CSV_COLUMNS
 from tests.cli.test_import_export import row_counts, run
 from tests.conftest import _fresh_postgres
 from tests.interop.fhir_checks import findings_in_bundle, validate_r4
-from tests.interop.recorded import recorded_values, with_third_visit
+from tests.interop.recorded import recorded_values, with_worksheets
 from tests.records import example, write
 
 
 def test_one_patient_as_fhir_and_as_csv(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    document = with_third_visit()
+    document = with_worksheets()
     assert run(capsys, "--database", database_url, "import", str(write(tmp_path / "rec.json", document)))[0] == 0
 
     code, out, err = run(capsys, "--database", database_url, "export", "A-1001", "--format", "fhir")

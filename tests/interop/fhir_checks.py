@@ -53,11 +53,12 @@ def validate_r4(bundle: dict[str, Any]) -> Bundle:
     urls = [entry["fullUrl"] for entry in bundle["entry"]]
     assert len(urls) == len(set(urls)), "a fullUrl is repeated"
     assert all(url.startswith("urn:uuid:") for url in urls)
+    in_bundle = set(urls)
     for path, node in _walk(bundle):
         if not isinstance(node, dict):
             continue
         if "reference" in node:
-            assert node["reference"] in urls, f"{path}: {node['reference']} is not in the bundle"
+            assert node["reference"] in in_bundle, f"{path}: {node['reference']} is not in the bundle"
         if node.get("system") == CODE_SYSTEM_URL and "code" in node:
             assert node["code"] in APP_CODES, f"{path}: {node['code']} is not in the app's code system"
     return parsed
@@ -98,6 +99,15 @@ def finding_of(observation: dict[str, Any]) -> Finding | None:
         if code_of(component) == "angle":
             angle = int(component["valueQuantity"]["value"])
     value = value_as_written(observation)
+    if code.startswith("isncsci."):  # a box of the ISNCSCI worksheet
+        _, *group, item = code.split(".")
+        if group == ["motor"]:
+            return ("isncsci_motor", item, side, "", value, None)
+        if group:
+            return ("isncsci_sensory", item, side, group[0], value, None)
+        if item in ("vac", "dap"):
+            return ("isncsci_anal", item, "", "", value, None)
+        return ("isncsci_non_key_muscle", item, side, "", value, None)
     if "." in code:
         group, item = code.split(".", 1)
         modality = group if group in ("light_touch", "pin_prick") else ""

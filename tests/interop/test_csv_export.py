@@ -12,7 +12,7 @@ from typing import Any
 from exam_app.interop.chart import Chart, ChartVisit
 from exam_app.interop.csv_export import CSV_COLUMNS, csv_text, write_csv
 from exam_app.interop.exam_record import read_exam_record
-from tests.interop.recorded import recorded_values, with_third_visit
+from tests.interop.recorded import recorded_values, with_third_visit, with_worksheets
 from tests.records import example, two_visit_record
 
 
@@ -42,6 +42,27 @@ def test_every_recorded_value_is_one_row() -> None:
     rows = read_rows(csv_text(chart_of(document)))
     assert values_by_visit(rows) == recorded_values(document)
     assert len(rows) == sum(sum(c.values()) for c in recorded_values(document).values())
+
+
+def test_a_worksheet_is_one_row_per_box_after_the_visits_other_findings() -> None:
+    document = with_worksheets()
+    rows = read_rows(csv_text(chart_of(document)))
+    assert values_by_visit(rows) == recorded_values(document)
+    third = [r for r in rows if r["examined_at_utc"] == "2026-11-04T16:00:00Z"]
+    boxes = [r for r in third if r["kind"].startswith("isncsci_")]
+    assert len(boxes) == len(document["visits"][2]["isncsci"]) == 2 * (28 * 2 + 10) + 2 + 1
+    assert third[-len(boxes):] == boxes  # after the visit's own findings, in worksheet order
+    assert [(r["kind"], r["item"], r["side"], r["modality"], r["value"]) for r in boxes[:3]] == [
+        ("isncsci_sensory", "C2", "left", "light_touch", "2"), ("isncsci_sensory", "C2", "right", "light_touch", "2"),
+        ("isncsci_sensory", "C3", "left", "light_touch", "2")]
+    picked = {(r["kind"], r["item"], r["side"], r["modality"]): r["value"] for r in boxes}
+    assert picked["isncsci_motor", "L3", "right", ""] == "3*"
+    assert picked["isncsci_sensory", "T10", "left", "pin_prick"] == "NT"
+    assert picked["isncsci_sensory", "C6", "right", "light_touch"] == "0**"
+    assert (picked["isncsci_anal", "vac", "", ""], picked["isncsci_anal", "dap", "", ""]) == ("No", "Yes")
+    assert picked["isncsci_non_key_muscle", "lowest_non_key_muscle", "left", ""] == "L1"
+    first = [r for r in rows if r["examined_at_utc"] == "2026-11-02T08:30:00Z" and r["kind"].startswith("isncsci_")]
+    assert len(first) == 4  # a worksheet begun: the boxes recorded, no more
 
 
 def test_each_row_carries_its_visits_scores() -> None:

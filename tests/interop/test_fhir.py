@@ -8,11 +8,13 @@ import copy
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.isncsci import classify, recorded_worksheet, totals_json
 from exam_app.clinical.record import ExamRecord
 from exam_app.interop.chart import Chart, ChartVisit, IssuedLetterCopy
 from exam_app.interop.exam_record import read_exam_record
@@ -27,7 +29,7 @@ from tests.interop.fhir_checks import (
     validate_r4,
     value_as_written,
 )
-from tests.interop.recorded import recorded_values, with_third_visit
+from tests.interop.recorded import recorded_values, with_third_visit, with_worksheets
 from tests.records import example, two_visit_record
 
 
@@ -50,6 +52,7 @@ CHARTS = {
     "worse the next day": lambda: chart_of(two_visit_record()),
     "tagged, NT, red flags, amended": lambda: chart_of(with_third_visit(), {2: "amended"}),
     "no visits": lambda: chart_of(example(visits=[])),
+    "ISNCSCI worksheets, one whole, one begun": lambda: chart_of(with_worksheets(), {2: "amended"}),
     "with letters": lambda: chart_of(two_visit_record(), letters=(
         letter_for(two_visit_record(), 1, b"%PDF-1.7 second visit letter"),
         letter_for(two_visit_record(), 0, b"%PDF-1.7 first visit letter"))),
@@ -64,8 +67,8 @@ def test_every_bundle_is_valid_fhir_r4(name: str) -> None:
     assert [e["resource"]["resourceType"] for e in bundle["entry"]][:2] == ["Patient", "CodeSystem"]
 
 
-@pytest.mark.parametrize("document", [example(), two_visit_record(), with_third_visit()],
-                         ids=["spec example", "two visits", "three visits"])
+@pytest.mark.parametrize("document", [example(), two_visit_record(), with_third_visit(), with_worksheets()],
+                         ids=["spec example", "two visits", "three visits", "ISNCSCI worksheets"])
 def test_every_recorded_value_is_one_observation_with_its_value_as_written(document: dict[str, Any]) -> None:
     bundle = fhir_bundle(chart_of(document))
     assert findings_in_bundle(bundle) == recorded_values(document)
@@ -102,6 +105,135 @@ def test_values_sides_and_not_testable() -> None:
     recorded = [o for o in first if finding_of(o) is not None]
     assert {o["status"] for o in recorded} == {"final"}
     assert {o["issued"] for o in recorded} == {"2026-11-02T09:00:00+00:00"}
+
+
+# The classification's statements, by code and side, and the result of the engine each one carries.
+ISNCSCI_RESULTS = {
+    **{(f"derived.isncsci.{name}", side): f"{side}{key}"
+       for side in ("right", "left")
+       for name, key in (("upper_motor", "UpperMotorTotal"), ("lower_motor", "LowerMotorTotal"),
+                         ("motor", "MotorTotal"), ("light_touch", "TouchTotal"), ("pin_prick", "PrickTotal"),
+                         ("sensory_level", "Sensory"), ("motor_level", "Motor"), ("sensory_zpp", "SensoryZpp"),
+                         ("motor_zpp", "MotorZpp"))},
+    ("derived.isncsci.upper_motor_total", ""): "upperMotorTotal",
+    ("derived.isncsci.lower_motor_total", ""): "lowerMotorTotal",
+    ("derived.isncsci.light_touch_total", ""): "touchTotal",
+    ("derived.isncsci.pin_prick_total", ""): "prickTotal",
+    ("derived.isncsci.neurological_level", ""): "neurologicalLevelOfInjury",
+    ("derived.isncsci.ais", ""): "asiaImpairmentScale",
+    ("derived.isncsci.injury_complete", ""): "injuryComplete",
+}
+
+
+def _result_as_written(observation: dict[str, Any]) -> str:
+    if "valueInteger" in observation:
+        return str(observation["valueInteger"])
+    if "dataAbsentReason" in observation:
+        assert observation["dataAbsentReason"]["coding"][0]["code"] == "unknown"
+        assert observation["dataAbsentReason"]["text"].startswith("ND (not determinable)")
+        return "ND"
+    answers = [c["valueCodeableConcept"]["text"] for c in observation["component"]]
+    assert [code_of(c) for c in observation["component"]] == ["derived.isncsci.possible_answer"] * len(answers)
+    assert observation["valueCodeableConcept"]["text"] == ",".join(answers)
+    coded = observation["valueCodeableConcept"].get("coding", [])
+    assert len(coded) == (1 if len(answers) == 1 else 0)  # one concept or none: codings are never alternatives
+    for component in observation["component"]:
+        (coding,) = component["valueCodeableConcept"]["coding"]
+        assert coding["code"].split(".", 1)[1] == component["valueCodeableConcept"]["text"]
+    return str(observation["valueCodeableConcept"]["text"])
+
+
+def test_a_worksheet_is_one_observation_per_box_and_its_classification_traced_to_them() -> None:
+    document = with_worksheets()
+    chart = chart_of(document, {2: "amended"})
+    bundle = fhir_bundle(chart)
+    validate_r4(bundle)
+    entries = document["visits"][2]["isncsci"]
+    third = [o for o in resources(bundle, "Observation") if o["effectiveDateTime"] == "2026-11-04T11:00:00-05:00"]
+    boxes = [o for o in third if code_of(o).startswith("isncsci.")]
+    assert len(boxes) == len(entries) == 2 * (28 * 2 + 10) + 2 + 1
+    assert len({(code_of(o), o.get("bodySite", {}).get("text", "")) for o in boxes}) == len(boxes)
+    by_key = {(code_of(o), o.get("bodySite", {}).get("text", "")): o for o in boxes}
+    tagged = by_key["isncsci.motor.L3", "right"]
+    assert tagged["valueCodeableConcept"]["coding"][0]["code"] == "mrc.3*"
+    assert tagged["valueCodeableConcept"]["text"] == "3*"
+    assert tagged["bodySite"]["coding"][0] == {"system": SNOMED_CT, "code": "24028007", "display": "Right"}
+    assert tagged["status"] == "amended" and tagged["category"][0]["coding"][0]["code"] == "exam"
+    assert by_key["isncsci.light_touch.C6", "right"]["valueCodeableConcept"]["coding"][0]["code"] == \
+        "sensory-score.0**"
+    not_tested = by_key["isncsci.pin_prick.T10", "left"]
+    assert "valueCodeableConcept" not in not_tested and value_as_written(not_tested) == "NT"
+    assert not_tested["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
+    assert by_key["isncsci.vac", ""]["valueCodeableConcept"]["coding"][0]["code"] == "answer.no"
+    assert value_as_written(by_key["isncsci.dap", ""]) == "Yes" and "bodySite" not in by_key["isncsci.dap", ""]
+    assert by_key["isncsci.lowest_non_key_muscle", "left"]["valueCodeableConcept"]["coding"][0]["code"] == \
+        "isncsci-level.L1"
+
+    worksheet = recorded_worksheet(entries)
+    assert worksheet is not None
+    results = totals_json(classify(worksheet))
+    classified = {key: o for key, o in _derived(bundle, "2026-11-04T11:00:00-05:00").items()
+                  if key[0].startswith("derived.isncsci.")}
+    assert set(classified) == set(ISNCSCI_RESULTS) and len(ISNCSCI_RESULTS) == len(results) == 25
+    written = {ISNCSCI_RESULTS[key]: _result_as_written(o) for key, o in classified.items()}
+    assert written == results
+    # The worksheet chosen gives ND, several possible answers and answers resting on tagged scores.
+    assert (written["prickTotal"], written["leftSensory"], written["neurologicalLevelOfInjury"]) == (
+        "ND", "T9,T10", "T9*,T10*")
+    for observation in classified.values():
+        assert observation["category"][0]["coding"][0]["code"] == "decision-support"
+        assert observation["method"]["coding"][0]["code"] == "isncsci-2019"
+        assert observation["note"][0]["text"].startswith("Decision support, not a diagnosis")
+        assert observation["status"] == "amended" and observation["derivedFrom"]
+
+    left_prick = classified["derived.isncsci.pin_prick", "left"]
+    assert sorted(code_of(t) for t in _targets(bundle, left_prick)) == sorted(
+        f"isncsci.pin_prick.{level}" for level in isncsci_levels())
+    assert {t["bodySite"]["text"] for t in _targets(bundle, left_prick)} == {"left"}
+    prick_total = classified["derived.isncsci.pin_prick_total", ""]
+    assert [code_of(t) for t in _targets(bundle, prick_total)] == ["derived.isncsci.pin_prick"] * 2
+    complete = classified["derived.isncsci.injury_complete", ""]
+    assert sorted(code_of(t) for t in _targets(bundle, complete)) == sorted(
+        ["isncsci.light_touch.S4_5"] * 2 + ["isncsci.pin_prick.S4_5"] * 2 + ["isncsci.vac", "isncsci.dap"])
+    ais = classified["derived.isncsci.ais", ""]
+    assert {"derived.isncsci.injury_complete", "derived.isncsci.neurological_level",
+            "derived.isncsci.motor_level", "isncsci.motor.L2"} <= {code_of(t) for t in _targets(bundle, ais)}
+
+    # A worksheet begun, not complete: its boxes, no classification.
+    first = [o for o in resources(bundle, "Observation") if o["effectiveDateTime"] == "2026-11-02T09:30:00+01:00"]
+    assert len([o for o in first if code_of(o).startswith("isncsci.")]) == 4
+    assert not [o for o in first if code_of(o).startswith("derived.isncsci.")]
+
+
+def test_every_published_isncsci_case_is_coded_and_written_as_the_engine_gives_it() -> None:
+    """The 128 published worksheets, one visit each: every answer the engine gives is in the code system
+    (a code it lacks has no display: the bundle is not made) and reads back exactly as the engine writes
+    it. Validated with the R4 models above, with one worksheet; 128 would take the models seconds."""
+    from exam_app.clinical.isncsci import isncsci_tables, totals_json
+    from exam_app.clinical.isncsci import worksheet_from_fields as read
+    from exam_app.clinical.record import Patient, Visit
+    cases = json.loads((Path(__file__).resolve().parents[1] / "data" / "isncsci-2019-cases.json").read_text("utf-8"))
+    ignored = isncsci_tables().ignored_keys
+    worksheets = [{k: v for k, v in case.items() if k not in ignored and v != ""} for case in cases]
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    visits = tuple(ChartVisit(Visit(start + timedelta(days=n), isncsci=w), "signed") for n, w in enumerate(worksheets))
+    bundle = fhir_bundle(Chart(Patient("S-1"), visits))
+    by_visit: dict[str, list[dict[str, Any]]] = {}
+    for o in resources(bundle, "Observation"):
+        by_visit.setdefault(o["effectiveDateTime"], []).append(o)
+    for n, worksheet in enumerate(worksheets):
+        observations = by_visit[(start + timedelta(days=n)).isoformat()]
+        classified = {(code_of(o), o.get("bodySite", {}).get("text", "")): o for o in observations
+                      if code_of(o).startswith("derived.isncsci.")}
+        assert {ISNCSCI_RESULTS[k]: _result_as_written(o) for k, o in classified.items()} == totals_json(
+            classify(read(worksheet))), cases[n]["id"]
+        assert sum(1 for o in observations if code_of(o).startswith("isncsci.")) == len(worksheet)
+
+
+def isncsci_levels() -> tuple[str, ...]:
+    from exam_app.clinical.isncsci import isncsci_tables
+
+    return isncsci_tables().levels
 
 
 def _derived(bundle: dict[str, Any], at: str) -> dict[tuple[str, str], dict[str, Any]]:

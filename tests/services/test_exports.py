@@ -37,11 +37,13 @@ from exam_app.services.visits import amend_visit, open_visit, save_draft, start_
 from exam_app.store import models
 from tests.accounts import account, open_as_tester
 from tests.conftest import _fresh_postgres
-from tests.interop.fhir_checks import findings_in_bundle, resources, validate_r4
+from tests.interop.fhir_checks import code_of, findings_in_bundle, resources, validate_r4
+from tests.interop.recorded import tagged_worksheet, worksheet_boxes
 from tests.records import example, write
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 PATIENTS = 15  # one of each demo scenario
+WITH_WORKSHEET = "D-0100004"  # its latest visit gains an ISNCSCI worksheet
 
 Finding = tuple[str, str, str, str, str, int | None]
 
@@ -63,18 +65,28 @@ def stored_findings(ctx: AppContext, record_number: str) -> dict[datetime, Count
                 found[at][("sensory", item, side, kind, value, None)] += 1
             else:
                 found[at][(kind, item, side, "", value, angle)] += 1
+        boxes = worksheet_boxes()
+        for at, entries in session.execute(
+                select(visit.examined_at, models.IsncsciWorksheet.entries).join(models.IsncsciWorksheet.visit)
+                .join(visit.patient).where(signed)):
+            found[at].update((*boxes[key], value, None) for key, value in entries.items())
     return found
 
 
 def demo_clinic(ctx: AppContext) -> None:
-    """The demo clinic, with a letter issued, a visit amended and a draft that no export may carry."""
+    """The demo clinic, with a letter issued, a visit amended, an ISNCSCI worksheet added to a signed visit,
+    and a draft (with a worksheet begun) that no export may carry."""
     fill_demo_clinic(ctx, PATIENTS, seed=1, now=NOW)
     issue_letter(ctx, referral_content(ctx, "D-0100001", now=NOW), referral_options())
     opened = open_visit(ctx, _visit_ids(ctx, "D-0100002")[0])
     amend_visit(ctx, opened.visit_id, replace(opened.visit, notes="corrected: SLR at 45°"), opened.version,
                 "angle misread")
+    opened = open_visit(ctx, _visit_ids(ctx, WITH_WORKSHEET)[-1])
+    amend_visit(ctx, opened.visit_id, replace(opened.visit, isncsci=tagged_worksheet()), opened.version,
+                "ISNCSCI worksheet recorded on paper, typed in")
     draft = start_visit(ctx, "D-0100003")
-    save_draft(ctx, draft.visit_id, replace(draft.visit, motor={"hip_flexion": {"left": "1"}}), draft.version)
+    save_draft(ctx, draft.visit_id, replace(draft.visit, motor={"hip_flexion": {"left": "1"}},
+                                            isncsci={"c5LeftMotor": "3"}), draft.version)
 
 
 def _visit_ids(ctx: AppContext, record_number: str) -> list[int]:
@@ -103,7 +115,14 @@ def test_fhir_bundles_of_the_demo_clinic_hold_every_finding_of_every_visit(ctx: 
             models.Visit.status != "draft", models.Visit.vac.is_not(None))) + session.scalar(
             select(func.count()).select_from(models.Visit).where(
                 models.Visit.status != "draft", models.Visit.dap.is_not(None)))
-    assert observations == stored == rows + anal > 1000
+        worksheets = list(session.scalars(select(models.IsncsciWorksheet.entries).join(models.IsncsciWorksheet.visit)
+                                          .where(models.Visit.status != "draft")))
+    boxes = sum(len(entries) for entries in worksheets)
+    assert boxes == len(tagged_worksheet()) > 100  # the worksheet begun in a draft is not exported
+    assert observations == stored == rows + anal + boxes > 1000
+    codes = Counter(code_of(o) for o in resources(json.loads(export_patient(ctx, WITH_WORKSHEET, FHIR)), "Observation"))
+    assert sum(n for code, n in codes.items() if code.startswith("isncsci.")) == boxes
+    assert sum(n for code, n in codes.items() if code.startswith("derived.isncsci.")) == 25  # the classification
 
 
 def test_a_bundle_carries_the_letters_as_issued_and_the_amended_status(ctx: AppContext) -> None:
