@@ -83,15 +83,27 @@ def plan_after_last(session: Session, signed: Sequence[models.Visit],
                                  last.window, review, intervals_in(session))
 
 
+def plan_without_reviews(assessments: Sequence[VisitAssessment], intervals: dict[str, int]) -> NextExamination:
+    """The plan after the last of a patient's signed visits when none has a doctor's note (a new patient)."""
+    last = assessments[-1]
+    review = pending_review([], [a.examined_at for a in assessments])
+    return plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
+                                 last.window, review, intervals)
+
+
+def plan_values(plan: NextExamination) -> dict[str, Any]:
+    """The status row's columns that hold the plan."""
+    return {"next_exam_due": plan.due, "next_exam_basis": plan.basis, "next_exam": plan.to_json(),
+            "review_due": plan.then.due if plan.then is not None else None}
+
+
 def store_plan(session: Session, row: models.PatientStatus, signed: Sequence[models.Visit],
                assessments: Sequence[VisitAssessment]) -> NextExamination:
     """Set the status row's next examination and the latest recall mark since the last visit (in the
     caller's transaction)."""
     plan = plan_after_last(session, signed, assessments)
-    row.next_exam_due = plan.due
-    row.next_exam_basis = plan.basis
-    row.next_exam = plan.to_json()
-    row.review_due = plan.then.due if plan.then is not None else None
+    for name, value in plan_values(plan).items():
+        setattr(row, name, value)
     row.recall = latest_recall(session, row.patient_id, signed[-1].id)
     return plan
 
