@@ -67,29 +67,33 @@ def search_patients(ctx: AppContext, text: str = "", limit: int = 50) -> list[Pa
                 conditions.append(or_(_prefix(models.Patient.family_key, token),
                                       _prefix(models.Patient.given_key, token),
                                       _prefix(models.Patient.record_key, token)))
-    visits = (
-        select(models.Visit.patient_id, func.count(models.Visit.id).label("visits"),
-               func.max(models.Visit.examined_at).label("last"))
-        .where(models.Visit.status.in_(SIGNED_STATUSES))
-        .group_by(models.Visit.patient_id)
-        .subquery()
-    )
-    query = (
-        select(models.Patient, visits.c.visits, visits.c.last)
-        .outerjoin(visits, visits.c.patient_id == models.Patient.id)
-        .where(*conditions)
-        .order_by(models.Patient.family_key, models.Patient.given_key, models.Patient.record_number)
-        .limit(limit)
-    )
+    # The page of patients first (an ordered index scan, however large the clinic), then the visits
+    # of those patients only: aggregating every visit before filtering grows with the clinic.
+    patient, visit = models.Patient, models.Visit
     with ctx.db.session() as session:
-        rows = session.execute(query).all()
-        return [_summary(patient, count, last) for patient, count, last in rows]
+        patients = session.execute(
+            select(patient.id, patient.record_number, patient.family_name, patient.given_name, patient.birth_date,
+                   patient.sex, patient.version)
+            .where(*conditions).order_by(patient.family_key, patient.given_key, patient.record_number)
+            .limit(limit)).all()
+        summaries = {patient_id: (count, last) for patient_id, count, last in session.execute(
+            select(visit.patient_id, func.count(visit.id), func.max(visit.examined_at))
+            .where(visit.patient_id.in_([p.id for p in patients]), visit.status.in_(SIGNED_STATUSES))
+            .group_by(visit.patient_id))}
+    return [_summary(record_number, family, given, born, sex, version, *summaries.get(patient_id, (0, None)))
+            for patient_id, record_number, family, given, born, sex, version in patients]
 
 
-def _summary(row: models.Patient, visits: int | None, last: datetime | None) -> PatientSummary:
-    name = ", ".join(n for n in (row.family_name, row.given_name) if n) or row.record_number
+def _row_summary(row: models.Patient) -> PatientSummary:
+    """A patient just registered or edited, as the list shows them (visits are not counted here)."""
+    return _summary(row.record_number, row.family_name, row.given_name, row.birth_date, row.sex, row.version, 0, None)
+
+
+def _summary(record_number: str, family: str | None, given: str | None, born: date | None, sex: str | None,
+             version: int, visits: int, last: datetime | None) -> PatientSummary:
+    name = ", ".join(n for n in (family, given) if n) or record_number
     last_local = last.astimezone() if last is not None else None
-    return PatientSummary(row.record_number, name, row.birth_date, row.sex, visits or 0, last_local, row.version)
+    return PatientSummary(record_number, name, born, sex, visits, last_local, version)
 
 
 def patient_summaries(ctx: AppContext, limit: int = 200) -> list[PatientSummary]:
@@ -149,7 +153,7 @@ def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
         session.add(row)
         flush_new_patient(session, patient.record_number)
         audit(session, ctx.user.id, "patient_registered", "patient", patient.record_number)
-        return _summary(row, 0, None)
+        return _row_summary(row)
 
 
 def flush_new_patient(session: Session, record_number: str) -> None:
@@ -188,7 +192,7 @@ def update_patient(ctx: AppContext, record_number: str, patient: Patient, versio
             flush_new_patient(session, patient.record_number)
             audit(session, ctx.user.id, "patient_edited", "patient", patient.record_number,
                   {"changed": _changed_fields(before, patient)})
-            return _summary(row, None, None)
+            return _row_summary(row)
     except StaleDataError:
         raise EditConflict(_conflict_message(get_patient(ctx, record_number)[0])) from None
 

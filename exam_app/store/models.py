@@ -97,6 +97,8 @@ class User(Base):
 
 class Patient(Base):
     __tablename__ = "patients"
+    # The order the patient list is shown in: the list's first page is read off the index.
+    __table_args__ = (Index("ix_patients_list_order", "family_key", "given_key", "record_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_number: Mapped[str] = mapped_column(String(64), unique=True)
@@ -180,7 +182,9 @@ class Finding(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    # Looked up through the unique key (visit, kind, item, side), which begins with it: no index of
+    # its own to keep up at each of a visit's hundred inserts.
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     item: Mapped[str] = mapped_column(String(64))
     side: Mapped[str] = mapped_column(String(8), default="")  # "" for items without a side
