@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -32,12 +32,14 @@ from exam_app.clinical.next_examination import (
     plans_after,
     timeliness,
 )
-from exam_app.report.referral import FollowUp
 from exam_app.services.context import AppContext, clinic_window_days
 from exam_app.store import models
 from exam_app.store.database import Database
 from exam_app.tables import NoteStatus, rules
 from exam_app.wording import duration
+
+if TYPE_CHECKING:  # the letter's module (and its PDF library) is read when a letter is made
+    from exam_app.report.referral import FollowUp
 
 INTERVALS_SETTING = "next_examination_hours"
 
@@ -118,6 +120,8 @@ def follow_up_of(session: Session, signed: Sequence[models.Visit], assessments: 
     status = session.get(models.PatientStatus, last.patient_id)
     mark = status.recall if status is not None and status.last_visit_id == last.id else None
     booked = datetime.fromisoformat(mark["booked_for"]) if mark and mark.get("booked_for") else None
+    from exam_app.report.referral import FollowUp
+
     return FollowUp(in_force(plans[-1], at), earlier, booked)
 
 
