@@ -1,4 +1,4 @@
-"""the patient list read off an index; findings without a second index on their visit
+"""the patient list read off indexes; findings without a second index on their visit
 
 Revision ID: 0008
 Revises: 0007
@@ -24,8 +24,14 @@ def upgrade() -> None:
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.create_index('ix_patients_list_order', ['family_key', 'given_key', 'record_number'], unique=False)
 
+    with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.create_index('ix_visits_patient_status', ['patient_id', 'status', 'examined_at'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.drop_index('ix_visits_patient_status')
+
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.drop_index('ix_patients_list_order')
 
