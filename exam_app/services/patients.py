@@ -50,32 +50,58 @@ def _date_in(text: str) -> date | None:
     return None
 
 
-def _prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
+def _prefix(column: InstrumentedAttribute[str] | ColumnElement[str], token: str) -> ColumnElement[bool]:
     return and_(column >= token, column < token + _END)
+
+
+_LIST_ORDER = (models.Patient.family_key, models.Patient.given_key, models.Patient.record_number)
+# A word matching more record numbers than this is looked for along the list's order (it matches
+# many patients, spread over the whole list); fewer are read from the record numbers' index and sorted.
+_SORTED_AT_MOST = 2_000
+
+
+def _page_ids(session: Session, text: str, limit: int) -> list[int] | None:
+    """The ids of the patients the list shows for `text` (None: the whole list, first page).
+
+    The first word is looked for in each column separately, so that each search is a range of one
+    index: the family names along the list's own index, the given names and record numbers sorted
+    after (or, for a record number prefix most patients share, along the list's index too). The
+    other words filter each. Sorting every patient one of the three ranges matched, as one OR
+    would, grows with the clinic.
+    """
+    patient = models.Patient
+    born = _date_in(text)
+    if born is not None:
+        return list(session.scalars(select(patient.id).where(patient.birth_date == born)
+                                    .order_by(*_LIST_ORDER).limit(limit)))
+    tokens = [token for token in re.split(r"[\s,]+", search_key(text)) if token]
+    if not tokens:
+        return None
+    first, rest = tokens[0], [or_(_prefix(patient.family_key, token), _prefix(patient.given_key, token),
+                                  _prefix(patient.record_key, token)) for token in tokens[1:]]
+    found: list[int] = []
+    for column in (patient.family_key, patient.given_key):
+        found += session.scalars(select(patient.id).where(_prefix(column, first), *rest)
+                                 .order_by(*_LIST_ORDER).limit(limit))
+    by_record = _prefix(patient.record_key, first)
+    many = session.scalar(select(func.count()).select_from(
+        select(patient.id).where(by_record).limit(_SORTED_AT_MOST).subquery())) == _SORTED_AT_MOST
+    if many:  # compared as text made from the column, which no index holds: read along the list's order
+        by_record = _prefix(patient.record_key.concat(""), first)
+    found += session.scalars(select(patient.id).where(by_record, *rest).order_by(*_LIST_ORDER).limit(limit))
+    return found
 
 
 def search_patients(ctx: AppContext, text: str = "", limit: int = 50) -> list[PatientSummary]:
     """Type-ahead search: every word must start a name or the record number; a date finds births."""
-    text = text.strip()
-    conditions: list[ColumnElement[bool]] = []
-    born = _date_in(text)
-    if born is not None:
-        conditions.append(models.Patient.birth_date == born)
-    else:
-        for token in re.split(r"[\s,]+", search_key(text)):
-            if token:
-                conditions.append(or_(_prefix(models.Patient.family_key, token),
-                                      _prefix(models.Patient.given_key, token),
-                                      _prefix(models.Patient.record_key, token)))
-    # The page of patients first (an ordered index scan, however large the clinic), then the visits
-    # of those patients only: aggregating every visit before filtering grows with the clinic.
     patient, visit = models.Patient, models.Visit
     with ctx.db.session() as session:
-        patients = session.execute(
-            select(patient.id, patient.record_number, patient.family_name, patient.given_name, patient.birth_date,
-                   patient.sex, patient.version)
-            .where(*conditions).order_by(patient.family_key, patient.given_key, patient.record_number)
-            .limit(limit)).all()
+        page = _page_ids(session, text.strip(), limit)
+        columns = select(patient.id, patient.record_number, patient.family_name, patient.given_name,
+                         patient.birth_date, patient.sex, patient.version)
+        if page is not None:
+            columns = columns.where(patient.id.in_(page))
+        patients = session.execute(columns.order_by(*_LIST_ORDER).limit(limit)).all()
         summaries = {patient_id: (count, last) for patient_id, count, last in session.execute(
             select(visit.patient_id, func.count(visit.id), func.max(visit.examined_at))
             .where(visit.patient_id.in_([p.id for p in patients]), visit.status.in_(SIGNED_STATUSES))
