@@ -159,15 +159,19 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
         .where(status.last_worsened_at >= moment - RECENT_WORSENING,
                or_(status.window_ends.is_(None), status.window_ends < moment))
         .order_by(status.last_worsened_at.desc()).limit(limit))
-    recently_urgent = (
+    recently_urgent = [  # a range of the index per tier: one IN over both would sort every recent patient
         select(*columns).join(patient, patient.id == status.patient_id)
-        .where(status.urgency.in_((EMERGENCY, SAME_DAY)), status.last_examined_at >= moment - RECENT_WORSENING)
-        .order_by(status.last_examined_at.desc()).limit(limit))
+        .where(status.urgency == tier, status.last_examined_at >= moment - RECENT_WORSENING)
+        .order_by(status.last_examined_at.desc()).limit(limit)
+        for tier in (EMERGENCY, SAME_DAY)]
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
-        listed = {row.patient_id: (row, rn, family, given, contact)
-                  for query in ((recently_urgent, recently_worse, open_windows) if not due_only else ())
-                  for row, rn, family, given, contact in session.execute(query).all()}
+        rows = []
+        if not due_only:
+            urgent = [row for query in recently_urgent for row in session.execute(query).all()]
+            rows = sorted(urgent, key=lambda row: row[0].last_examined_at or moment, reverse=True)[:limit]
+            rows += [row for query in (recently_worse, open_windows) for row in session.execute(query).all()]
+        listed = {row.patient_id: (row, rn, family, given, contact) for row, rn, family, given, contact in rows}
         due = {row.patient_id: (row, rn, family, given, contact)
                for query in (due_exams, due_reviews)
                for row, rn, family, given, contact in session.execute(query).all()}
