@@ -160,15 +160,30 @@ def p95(values: list[float]) -> float:
 
 _FIRST_PAINT = """
 import os, sys
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+
+def peak_kib():
+    return next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]
+
+def walk(window):
+    # the worklist, a patient and their comparison, as a clinician opens them; then the peak
+    window.worklist.refresh()
+    window.show_patient(sys.argv[3])
+    app.processEvents()
+    window.compare_visits(sys.argv[3])
+    app.processEvents()
+    print("session", peak_kib(), flush=True)
+    os._exit(0)
 
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
-            hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
-            print("painted", hwm.split()[1], flush=True)
-            os._exit(0)
+            print("painted", peak_kib(), flush=True)
+            if len(sys.argv) < 4:
+                os._exit(0)
+            app.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: walk(watched))
         return False
 
 app = QApplication(sys.argv)
@@ -183,6 +198,17 @@ else:
     from exam_app.gui.app import run_app
     run_app(__import__("pathlib").Path(sys.argv[1]), None, sys.argv[2], os.environ["EXAM_APP_PASSWORD"])
 """
+
+
+def session_memory(folder: Path, record_number: str) -> float:
+    """Peak MiB of the app after its first paint, the worklist, a patient and their comparison."""
+    env = dict(os.environ, EXAM_APP_PASSWORD=USER_PASSWORD, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAINT, str(folder), USER, record_number], env=env,
+                          capture_output=True, text=True, check=False, timeout=300)
+    line = next((row for row in done.stdout.splitlines() if row.startswith("session")), None)
+    if line is None:
+        raise RuntimeError(f"the session did not finish: {done.stderr[-2000:]}")
+    return int(line.split()[1]) / 1024
 
 
 def first_paint(folder: Path | None) -> tuple[float, float]:
@@ -353,6 +379,10 @@ def main() -> int:
     screen, floor = comparison_times(largest)
     results["comparison_200_visits_on_screen"] = figure(statistics.median(screen), "ms", statistics.median(floor),
                                                         200.0)
+    from bench_comparison import RECORD_NUMBER
+
+    results["memory_after_worklist_patient_comparison"] = figure(session_memory(largest, RECORD_NUMBER), "MiB",
+                                                                 bare_mib, 300.0)
     letters, floor = letter_times()
     results["letter_cpu"] = figure(statistics.median(letters), "ms", statistics.median(floor), 150.0)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
