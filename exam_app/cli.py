@@ -335,9 +335,23 @@ def _demo(args: argparse.Namespace) -> int:
     if not 1 <= args.patients <= 100_000:
         raise InvalidInput(f"--patients: {args.patients} is outside 1 to 100000")
     with _context(args) as ctx:
-        summary = fill_demo_clinic(ctx, args.patients, args.seed)
+        summary = fill_demo_clinic(ctx, args.patients, args.seed, progress=_progress_bar("demo"))
     print(f"demo clinic: {summary.patients} patients, {summary.visits} visits, {summary.users} users added")
     return EXIT_OK
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A progress bar on stderr (redrawn in place on a terminal, one line at the end otherwise)."""
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if not sys.stderr.isatty() and done < total:
+            return
+        filled = 30 * done // max(total, 1)
+        elapsed = time.monotonic() - started
+        print(f"\r{label}: [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {elapsed:.0f} s",
+              end="\n" if done >= total else "", file=sys.stderr, flush=True)
+    return show
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -10,13 +10,14 @@ from types import TracebackType
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from exam_app.gui.background import run_in_background
 from exam_app.gui.inputs import install_wheel_guard
 from exam_app.logging_setup import log
 from exam_app.masking import mask_passwords
 from exam_app.paths import resource_path
 from exam_app.services.accounts import sign_in
 from exam_app.services.context import ActingUser, AppContext, ServiceError
-from exam_app.services.startup import Clinic, open_clinic
+from exam_app.services.startup import Clinic, keep_up, open_clinic
 from exam_app.store.database import DatabaseError, database_url
 
 
@@ -67,7 +68,8 @@ def run_app(data_dir: Path | None = None, url: str | None = None, username: str 
 
     app = make_application()
     sys.excepthook = _ErrorReport()
-    clinic = open_or_recover(lambda: open_clinic(data_dir, url), database_url(data_dir, url))
+    # The status upkeep reads every visit of a large clinic: after the window's first paint instead.
+    clinic = open_or_recover(lambda: open_clinic(data_dir, url, upkeep=False), database_url(data_dir, url))
     if clinic is None:
         return 1
     try:
@@ -120,6 +122,9 @@ class WindowKeeper(QObject):
         backups.report.connect(lambda text: window.statusBar().showMessage(text, 30_000))
         QTimer.singleShot(0, window.offer_drafts)
         QTimer.singleShot(0, backups.start)
+        if old is None:  # once a start; then the worklist is read again, with what the upkeep filled in
+            run_in_background(lambda: keep_up(ctx.db), lambda _: window.worklist.refresh_in_background(),
+                              lambda _error: None, window)
         self.window = window
         if old is not None:
             old.close()

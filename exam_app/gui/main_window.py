@@ -7,6 +7,7 @@ patient, Enter open, Escape back.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -22,15 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exam_app.gui.compare_view import ComparisonView
 from exam_app.gui.idle import IdleWatch
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.patient_page import PatientPage
 from exam_app.gui.patients import PatientDialog, PatientSearch
-from exam_app.gui.referral_dialog import ReferralDialog
 from exam_app.gui.sign_in import SignInForm
-from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.editor import VisitEditor
 from exam_app.gui.worklist import WorklistPanel
 from exam_app.services.accounts import note_lock
 from exam_app.services.assessment import draft_assessor
@@ -39,6 +36,10 @@ from exam_app.services.patients import get_patient
 from exam_app.services.visits import discard_draft, drafts_to_recover, open_visit, start_visit
 from exam_app.tables import roles
 from exam_app.wording import moment
+
+if TYPE_CHECKING:  # read when first opened, not before the window is painted
+    from exam_app.gui.compare_view import ComparisonView
+    from exam_app.gui.visit.editor import VisitEditor
 
 
 class MainWindow(QMainWindow):
@@ -62,8 +63,7 @@ class MainWindow(QMainWindow):
         self.home = home
         self.pages.addWidget(home)
         self.pages.addWidget(self.patient)
-        self.comparison = ComparisonView(ctx)
-        self.pages.addWidget(self.comparison)
+        self._comparison: ComparisonView | None = None  # made when first opened (its chart library with it)
         # The lock hides every patient's data behind the sign-in form (idle, or Ctrl+Shift+L).
         self.lock_form = SignInForm(ctx.db, "", ctx.user.username)
         self.lock_form.signed_in.connect(self._unlocked)
@@ -97,7 +97,6 @@ class MainWindow(QMainWindow):
         self.patient.edit_requested.connect(self.edit_patient)
         self.patient.referral_requested.connect(self.referral_letter)
         self.patient.compare_requested.connect(self.compare_visits)
-        self.comparison.back_requested.connect(lambda: self.show_patient(self.patient.record_number))
 
         shortcut("search", self, self.focus_search)
         shortcut("register", self, self.register_patient)
@@ -147,6 +146,16 @@ class MainWindow(QMainWindow):
         if self.editor is None and self.pages.currentWidget() is self.patient:
             self.compare_visits(self.patient.record_number)
 
+    @property
+    def comparison(self) -> ComparisonView:
+        if self._comparison is None:
+            from exam_app.gui.compare_view import ComparisonView
+
+            self._comparison = ComparisonView(self.ctx)
+            self._comparison.back_requested.connect(lambda: self.show_patient(self.patient.record_number))
+            self.pages.addWidget(self._comparison)
+        return self._comparison
+
     def compare_visits(self, record_number: str) -> None:
         try:
             self.comparison.show_patient(record_number)
@@ -178,6 +187,8 @@ class MainWindow(QMainWindow):
         if not self.ctx.may("refer"):
             QMessageBox.information(self, "Referral letter", f"{self.ctx.user.display_name} may not issue letters.")
             return
+        from exam_app.gui.referral_dialog import ReferralDialog
+
         dialog = ReferralDialog(self.ctx, record_number, self)
         dialog.exec()
 
@@ -200,6 +211,9 @@ class MainWindow(QMainWindow):
         self._edit(visit_id)
 
     def _edit(self, visit_id: int) -> None:
+        from exam_app.gui.visit.controller import VisitController
+        from exam_app.gui.visit.editor import VisitEditor
+
         try:
             opened = open_visit(self.ctx, visit_id)
             assessor = draft_assessor(self.ctx, opened.record_number)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from exam_app.clinical.record import Patient
 from exam_app.clinical.vocabulary import vocabulary
+from exam_app.gui.background import run_in_background
 from exam_app.gui.keys import caption
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
@@ -74,9 +75,11 @@ class PatientSearch(QWidget):
         self.register_button.clicked.connect(self.register_requested)
         self.count = QLabel()
         self.count.setObjectName("hint")
-        # Search after a short pause in typing, so a fast typist is not slowed by queries.
+        # Search after a short pause in typing, off the GUI thread, so a fast typist is not slowed by
+        # queries; a result for text typed over since is not shown.
+        self._searched = self._shown = 0  # the latest search begun, and the one the list shows
         self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.refresh)
+        self._debounce.timeout.connect(self._search_in_background)
         self.search.textChanged.connect(self._debounce.start)
         self.search.installEventFilter(self)
 
@@ -91,7 +94,24 @@ class PatientSearch(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = search_patients(self.ctx, self.search.text(), limit=200)
+        """Search for what is typed now and show it."""
+        self._searched += 1
+        self._show(self._searched, search_patients(self.ctx, self.search.text(), limit=200))
+
+    def _search_in_background(self) -> None:
+        self._searched += 1
+        searched, text = self._searched, self.search.text()
+        run_in_background(lambda: search_patients(self.ctx, text, limit=200),
+                          lambda rows: self._show(searched, rows), lambda _error: self._failed(searched), self)
+
+    def _failed(self, searched: int) -> None:
+        if searched == self._searched:
+            self.refresh()  # again on the GUI thread, where a storage fault is told to the user
+
+    def _show(self, searched: int, rows: list[PatientSummary]) -> None:
+        if searched != self._searched:
+            return
+        self._shown = searched
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
@@ -107,7 +127,7 @@ class PatientSearch(QWidget):
         return self.model.row(rows[0].row()).record_number if rows else None
 
     def settle(self) -> None:
-        if self._debounce.isActive():
+        if self._debounce.isActive() or self._shown != self._searched:
             self._debounce.stop()
             self.refresh()
 

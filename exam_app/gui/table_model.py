@@ -8,6 +8,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
+# Rows measured to size the columns to their text, once, when the list is first filled: a list of a
+# large clinic is not read through at every layout and every keystroke (as columns kept sized to
+# their contents would be).
+SIZED_ROWS = 20
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -41,8 +45,8 @@ class RowsTableModel(QAbstractTableModel):
 
 
 def row_list_view(model: RowsTableModel, name: str, stretch_column: int) -> QTableView:
-    """A read-only list of whole rows: one selected at a time, columns sized to their text, one
-    column taking the spare width."""
+    """A read-only list of whole rows: one selected at a time, columns sized to the text of the first
+    rows shown, one column taking the spare width."""
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -51,6 +55,16 @@ def row_list_view(model: RowsTableModel, name: str, stretch_column: int) -> QTab
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(SIZED_ROWS)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    sized = False
+
+    def size_to_first_rows() -> None:
+        nonlocal sized
+        if not sized and model.rowCount():
+            sized = True
+            table.resizeColumnsToContents()
+
+    model.modelReset.connect(size_to_first_rows)
     return table

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from exam_app.gui.background import run_in_background
 from exam_app.gui.recall_dialog import OVERDUE_RED, RecallDialog
 from exam_app.gui.rich_text import coloured
 from exam_app.gui.table_model import Index as _Index
@@ -142,14 +143,35 @@ class WorklistPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+        # Read off the GUI thread when the window opens and every minute after; "loading" until then.
+        self._generation = 0  # a list read before the latest refresh began is not shown
+        self.title.setText("<h3>Window-period worklist: loading…</h3>")
         self._timer = QTimer(self, interval=self.REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_in_background)
         self._timer.start()
-        self.refresh()
+        QTimer.singleShot(0, self.refresh_in_background)
 
     def refresh(self, now: datetime | None = None) -> None:
+        """Read the worklist now (after the user changed something) and show it."""
+        self._generation += 1
         due_only = self.due_only.isChecked()
-        entries = worklist(self.ctx, now, due_only=due_only)
+        self._show(worklist(self.ctx, now, due_only=due_only), due_only)
+
+    def refresh_in_background(self) -> None:
+        self._generation += 1
+        generation, due_only = self._generation, self.due_only.isChecked()
+        run_in_background(lambda: worklist(self.ctx, due_only=due_only),
+                          lambda entries: self._loaded(generation, due_only, entries), self._not_loaded, self)
+
+    def _loaded(self, generation: int, due_only: bool, entries: list[WorklistEntry]) -> None:
+        if generation == self._generation and due_only == self.due_only.isChecked():
+            self._show(entries, due_only)
+
+    def _not_loaded(self, error: Exception) -> None:
+        if self.model.rowCount() == 0:
+            self.title.setText("<h3>Window-period worklist: cannot be read now; tried again in a minute</h3>")
+
+    def _show(self, entries: list[WorklistEntry], due_only: bool) -> None:
         self.model.set_rows(entries)
         alerts = sum(e.progression_within_window for e in entries)
         alert_text = (f" · {coloured(f'{alerts} with {progression_alert().lower()}', palette().alert, bold=True)}"

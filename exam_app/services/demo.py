@@ -8,26 +8,29 @@ the demo is made, so the window-period worklist has open windows to show.
 
 from __future__ import annotations
 
-import copy
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
+from exam_app.clinical.assess import assess_visits
 from exam_app.clinical.normal_findings import normal_examination
 from exam_app.clinical.record import History, Patient, TensionSign, Visit
 from exam_app.clinical.vocabulary import SIDES
 from exam_app.services.accounts import NewAccount, add_account, create_first_administrator
-from exam_app.services.as_signed import SIGNED, record_as_signed
+from exam_app.services.as_signed import SIGNED, summary
 from exam_app.services.context import AppContext, InvalidInput
+from exam_app.services.next_examination import intervals_in, plan_values, plan_without_reviews
 from exam_app.services.startup import open_clinic
-from exam_app.services.worklist import refresh_status
+from exam_app.services.worklist import status_values
 from exam_app.store import models
-from exam_app.store.audit_trail import visit_content_hash
-from exam_app.store.records import set_patient_fields, set_visit_fields
+from exam_app.store.audit_trail import content_hash
+from exam_app.store.database import insert_many
+from exam_app.store.records import FINDING_COLUMNS, finding_rows, patient_values, visit_values
 from exam_app.store.repository import audit
 from exam_app.tables import VisitStatus
 
@@ -42,6 +45,7 @@ DEMO_ACCOUNTS = (
 )
 DEMO_PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 DEMO_SETTING = "demo_clinic"
+_T = TypeVar("_T")
 
 DEMO_LETTERHEAD = {
     "clinic_name": "Riverside Spine and Physiotherapy Clinic",
@@ -109,14 +113,19 @@ class _Exam:
         return normal_examination(Visit(
             examined_at=at, examiner=examiner, weakness_onset=onset,
             symptoms=self.symptoms, red_flags=self.red_flags,
-            motor=copy.deepcopy(self.motor), light_touch=copy.deepcopy(self.light_touch),
-            pin_prick=copy.deepcopy(self.pin_prick), reflexes=copy.deepcopy(self.reflexes),
+            motor=_copied(self.motor), light_touch=_copied(self.light_touch),
+            pin_prick=_copied(self.pin_prick), reflexes=_copied(self.reflexes),
             plantar_response=dict(self.plantar), ankle_clonus_beats=dict(self.clonus),
-            tension_signs=copy.deepcopy(self.tension), gait=copy.deepcopy(self.gait),
+            tension_signs=_copied(self.tension), gait=_copied(self.gait),
             vac=self.vac, dap=self.dap, notes=notes,
             history=History(onset_character="sudden" if onset else None),
             asked=frozenset({"symptoms", "red_flags"}),
         ))
+
+
+def _copied(values: dict[str, dict[str, _T]]) -> dict[str, dict[str, _T]]:
+    """A copy of findings by item and side (the values themselves are immutable)."""
+    return {item: dict(sides) for item, sides in values.items()}
 
 
 # ------------------------------------------------------------------ scenarios
@@ -283,9 +292,12 @@ SCENARIOS: tuple[_Scenario, ...] = (
 
 def demo_patients(count: int, seed: int, now: datetime) -> list[tuple[Patient, list[Visit]]]:
     """The synthetic patients and their visits, without touching a database."""
+    return list(_demo_patients(count, seed, now))
+
+
+def _demo_patients(count: int, seed: int, now: datetime) -> Iterator[tuple[Patient, list[Visit]]]:
     rng = random.Random(seed)
     now = now.replace(minute=0, second=0, microsecond=0)
-    patients = []
     for index in range(count):
         family, given, sex = _NAMES[index % len(_NAMES)]
         born = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 60))
@@ -295,45 +307,88 @@ def demo_patients(count: int, seed: int, now: datetime) -> list[tuple[Patient, l
             contact=f"+44 20 7946 {rng.randint(0, 9999):04d}", referring_clinician="Dr P. Grant (GP)",
         )
         scenario = SCENARIOS[index % len(SCENARIOS)]
-        visits = scenario(now - timedelta(minutes=rng.randint(0, 50)), rng)
-        patients.append((patient, visits))
-    return patients
+        yield patient, scenario(now - timedelta(minutes=rng.randint(0, 50)), rng)
 
 
-def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | None = None) -> DemoSummary:
-    """Add the demo users (if missing) and `count` demo patients (those not stored yet)."""
+# Patients written per transaction. Each batch is committed with its own `demo_filled` event (the
+# fingerprints of its visits), so an interrupted demo keeps whole patients with their audit trail,
+# and running it again with the same count and seed adds the patients still missing.
+BATCH = 2_000
+
+
+def fill_demo_clinic(ctx: AppContext, count: int, seed: int, now: datetime | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> DemoSummary:
+    """Add the demo users (if missing) and `count` demo patients (those not stored yet).
+
+    Written in bulk, `BATCH` patients a transaction: an interruption leaves whole patients (each with
+    its visits, status and signing event) and the same command resumes. `progress(done, count)` is
+    called after each batch.
+    """
     ctx.require("import")
     _refuse_a_real_clinic(ctx)
     users_added = _add_demo_users(ctx)
     if not ctx.setting("letterhead"):
         ctx.set_setting("letterhead", DEMO_LETTERHEAD)
     moment = (now or datetime.now(UTC)).astimezone()
-    patients = visits = 0
-    fingerprints: dict[str, str] = {}
-    with ctx.db.session(write=True) as session:
-        examiner = session.scalar(select(models.User).where(models.User.username == _PT))
+    with ctx.db.session() as session:
+        examiner = session.scalar(select(models.User.id).where(models.User.username == _PT)) or ctx.user.id
         stored = set(session.scalars(select(models.Patient.record_number)))
-        for patient, patient_visits in demo_patients(count, seed, moment):
-            if patient.record_number in stored:
-                continue
-            row = models.Patient()
-            set_patient_fields(row, patient)
-            for visit in patient_visits:
-                visit_row = models.Visit(
-                    status=VisitStatus.SIGNED, created_by_id=examiner.id if examiner else ctx.user.id,
-                    signed_by_id=examiner.id if examiner else ctx.user.id, signed_at=visit.examined_at)
-                set_visit_fields(visit_row, visit)
-                row.visits.append(visit_row)
-                visits += 1
-            session.add(row)
-            session.flush()
-            refresh_status(session, row, ctx.window_days)
-            fingerprints.update({str(v.id): visit_content_hash(v) for v in row.visits})
-            record_as_signed(session, row.id, [v.id for v in row.visits], ctx.window_days, SIGNED)
-            patients += 1
-        audit(session, ctx.user.id, "demo_filled", "clinic", None,
-              {"patients": patients, "visits_added": visits, "seed": seed, "visits": fingerprints})
+        intervals = intervals_in(session)
+    patients = visits = 0
+    batch: list[tuple[Patient, list[Visit]]] = []
+    for done, (patient, patient_visits) in enumerate(_demo_patients(count, seed, moment), 1):
+        if patient.record_number not in stored:
+            batch.append((patient, patient_visits))
+        if len(batch) == BATCH or (done == count and batch):
+            visits += _write_batch(ctx, batch, examiner, intervals, seed)
+            patients += len(batch)
+            batch = []
+        if progress is not None and (done % BATCH == 0 or done == count):
+            progress(done, count)
     return DemoSummary(patients, visits, users_added)
+
+
+def _write_batch(ctx: AppContext, batch: list[tuple[Patient, list[Visit]]], examiner: int,
+                 intervals: dict[str, int], seed: int) -> int:
+    """Insert the patients, their signed visits with findings and status rows, and the event that
+    fingerprints the visits, in one transaction. Returns how many visits."""
+    days = ctx.window_days
+    with ctx.db.session(write=True) as session:
+        tables = models.Base.metadata.tables
+        connection = session.connection()
+        patients = tables["patients"]
+        patient_ids = connection.execute(
+            insert(patients).returning(patients.c.id, sort_by_parameter_order=True),
+            [patient_values(patient) for patient, _ in batch]).scalars().all()
+        visit_rows: list[dict[str, Any]] = []
+        answers = []
+        for patient_id, (_, patient_visits) in zip(patient_ids, batch, strict=True):
+            assessments = assess_visits(patient_visits, days)
+            answers.append(assessments)
+            for visit, assessment in zip(patient_visits, assessments, strict=True):
+                visit_rows.append(visit_values(visit) | {
+                    "patient_id": patient_id, "status": VisitStatus.SIGNED, "created_by_id": examiner,
+                    "signed_by_id": examiner, "signed_at": visit.examined_at,
+                    "signed_assessment": summary(assessment, days, SIGNED)})
+        visits = tables["visits"]
+        visit_ids = iter(connection.execute(
+            insert(visits).returning(visits.c.id, sort_by_parameter_order=True), visit_rows).scalars().all())
+        findings: list[tuple[Any, ...]] = []
+        statuses: list[dict[str, Any]] = []
+        fingerprints: dict[str, str] = {}
+        for patient_id, (_, patient_visits), assessments in zip(patient_ids, batch, answers, strict=True):
+            visit_id = 0
+            for visit in patient_visits:
+                visit_id = next(visit_ids)
+                findings += [(visit_id, *row) for row in finding_rows(visit)]
+                fingerprints[str(visit_id)] = content_hash(patient_id, visit)
+            statuses.append({"patient_id": patient_id} | status_values(assessments, visit_id, days)
+                            | plan_values(plan_without_reviews(assessments, intervals)))
+        insert_many(session, tables["findings"], ("visit_id", *FINDING_COLUMNS), findings)
+        connection.execute(insert(tables["patient_status"]), statuses)
+        audit(session, ctx.user.id, "demo_filled", "clinic", None,
+              {"patients": len(batch), "visits_added": len(visit_rows), "seed": seed, "visits": fingerprints})
+    return len(visit_rows)
 
 
 def _add_demo_users(ctx: AppContext) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -32,12 +32,14 @@ from exam_app.clinical.next_examination import (
     plans_after,
     timeliness,
 )
-from exam_app.report.referral import FollowUp
 from exam_app.services.context import AppContext, clinic_window_days
 from exam_app.store import models
 from exam_app.store.database import Database
 from exam_app.tables import NoteStatus, rules
 from exam_app.wording import duration
+
+if TYPE_CHECKING:  # the letter's module (and its PDF library) is read when a letter is made
+    from exam_app.report.referral import FollowUp
 
 INTERVALS_SETTING = "next_examination_hours"
 
@@ -83,15 +85,27 @@ def plan_after_last(session: Session, signed: Sequence[models.Visit],
                                  last.window, review, intervals_in(session))
 
 
+def plan_without_reviews(assessments: Sequence[VisitAssessment], intervals: dict[str, int]) -> NextExamination:
+    """The plan after the last of a patient's signed visits when none has a doctor's note (a new patient)."""
+    last = assessments[-1]
+    review = pending_review([], [a.examined_at for a in assessments])
+    return plan_next_examination(last.examined_at, patient_tier(assessments), follow_up_findings(last.visit),
+                                 last.window, review, intervals)
+
+
+def plan_values(plan: NextExamination) -> dict[str, Any]:
+    """The status row's columns that hold the plan."""
+    return {"next_exam_due": plan.due, "next_exam_basis": plan.basis, "next_exam": plan.to_json(),
+            "review_due": plan.then.due if plan.then is not None else None}
+
+
 def store_plan(session: Session, row: models.PatientStatus, signed: Sequence[models.Visit],
                assessments: Sequence[VisitAssessment]) -> NextExamination:
     """Set the status row's next examination and the latest recall mark since the last visit (in the
     caller's transaction)."""
     plan = plan_after_last(session, signed, assessments)
-    row.next_exam_due = plan.due
-    row.next_exam_basis = plan.basis
-    row.next_exam = plan.to_json()
-    row.review_due = plan.then.due if plan.then is not None else None
+    for name, value in plan_values(plan).items():
+        setattr(row, name, value)
     row.recall = latest_recall(session, row.patient_id, signed[-1].id)
     return plan
 
@@ -106,6 +120,8 @@ def follow_up_of(session: Session, signed: Sequence[models.Visit], assessments: 
     status = session.get(models.PatientStatus, last.patient_id)
     mark = status.recall if status is not None and status.last_visit_id == last.id else None
     booked = datetime.fromisoformat(mark["booked_for"]) if mark and mark.get("booked_for") else None
+    from exam_app.report.referral import FollowUp
+
     return FollowUp(in_force(plans[-1], at), earlier, booked)
 
 

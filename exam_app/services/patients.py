@@ -50,46 +50,76 @@ def _date_in(text: str) -> date | None:
     return None
 
 
-def _prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
+def _prefix(column: InstrumentedAttribute[str] | ColumnElement[str], token: str) -> ColumnElement[bool]:
     return and_(column >= token, column < token + _END)
+
+
+_LIST_ORDER = (models.Patient.family_key, models.Patient.given_key, models.Patient.record_number)
+# A word matching more record numbers than this is looked for along the list's order (it matches
+# many patients, spread over the whole list); fewer are read from the record numbers' index and sorted.
+_SORTED_AT_MOST = 2_000
+
+
+def _page_ids(session: Session, text: str, limit: int) -> list[int] | None:
+    """The ids of the patients the list shows for `text` (None: the whole list, first page).
+
+    The first word is looked for in each column separately, so that each search is a range of one
+    index: the family names along the list's own index, the given names and record numbers sorted
+    after (or, for a record number prefix most patients share, along the list's index too). The
+    other words filter each. Sorting every patient one of the three ranges matched, as one OR
+    would, grows with the clinic.
+    """
+    patient = models.Patient
+    born = _date_in(text)
+    if born is not None:
+        return list(session.scalars(select(patient.id).where(patient.birth_date == born)
+                                    .order_by(*_LIST_ORDER).limit(limit)))
+    tokens = [token for token in re.split(r"[\s,]+", search_key(text)) if token]
+    if not tokens:
+        return None
+    first, rest = tokens[0], [or_(_prefix(patient.family_key, token), _prefix(patient.given_key, token),
+                                  _prefix(patient.record_key, token)) for token in tokens[1:]]
+    found: list[int] = []
+    for column in (patient.family_key, patient.given_key):
+        found += session.scalars(select(patient.id).where(_prefix(column, first), *rest)
+                                 .order_by(*_LIST_ORDER).limit(limit))
+    by_record = _prefix(patient.record_key, first)
+    many = session.scalar(select(func.count()).select_from(
+        select(patient.id).where(by_record).limit(_SORTED_AT_MOST).subquery())) == _SORTED_AT_MOST
+    if many:  # compared as text made from the column, which no index holds: read along the list's order
+        by_record = _prefix(patient.record_key.concat(""), first)
+    found += session.scalars(select(patient.id).where(by_record, *rest).order_by(*_LIST_ORDER).limit(limit))
+    return found
 
 
 def search_patients(ctx: AppContext, text: str = "", limit: int = 50) -> list[PatientSummary]:
     """Type-ahead search: every word must start a name or the record number; a date finds births."""
-    text = text.strip()
-    conditions: list[ColumnElement[bool]] = []
-    born = _date_in(text)
-    if born is not None:
-        conditions.append(models.Patient.birth_date == born)
-    else:
-        for token in re.split(r"[\s,]+", search_key(text)):
-            if token:
-                conditions.append(or_(_prefix(models.Patient.family_key, token),
-                                      _prefix(models.Patient.given_key, token),
-                                      _prefix(models.Patient.record_key, token)))
-    visits = (
-        select(models.Visit.patient_id, func.count(models.Visit.id).label("visits"),
-               func.max(models.Visit.examined_at).label("last"))
-        .where(models.Visit.status.in_(SIGNED_STATUSES))
-        .group_by(models.Visit.patient_id)
-        .subquery()
-    )
-    query = (
-        select(models.Patient, visits.c.visits, visits.c.last)
-        .outerjoin(visits, visits.c.patient_id == models.Patient.id)
-        .where(*conditions)
-        .order_by(models.Patient.family_key, models.Patient.given_key, models.Patient.record_number)
-        .limit(limit)
-    )
+    patient, visit = models.Patient, models.Visit
     with ctx.db.session() as session:
-        rows = session.execute(query).all()
-        return [_summary(patient, count, last) for patient, count, last in rows]
+        page = _page_ids(session, text.strip(), limit)
+        columns = select(patient.id, patient.record_number, patient.family_name, patient.given_name,
+                         patient.birth_date, patient.sex, patient.version)
+        if page is not None:
+            columns = columns.where(patient.id.in_(page))
+        patients = session.execute(columns.order_by(*_LIST_ORDER).limit(limit)).all()
+        summaries = {patient_id: (count, last) for patient_id, count, last in session.execute(
+            select(visit.patient_id, func.count(visit.id), func.max(visit.examined_at))
+            .where(visit.patient_id.in_([p.id for p in patients]), visit.status.in_(SIGNED_STATUSES))
+            .group_by(visit.patient_id))}
+    return [_summary(record_number, family, given, born, sex, version, *summaries.get(patient_id, (0, None)))
+            for patient_id, record_number, family, given, born, sex, version in patients]
 
 
-def _summary(row: models.Patient, visits: int | None, last: datetime | None) -> PatientSummary:
-    name = ", ".join(n for n in (row.family_name, row.given_name) if n) or row.record_number
+def _row_summary(row: models.Patient) -> PatientSummary:
+    """A patient just registered or edited, as the list shows them (visits are not counted here)."""
+    return _summary(row.record_number, row.family_name, row.given_name, row.birth_date, row.sex, row.version, 0, None)
+
+
+def _summary(record_number: str, family: str | None, given: str | None, born: date | None, sex: str | None,
+             version: int, visits: int, last: datetime | None) -> PatientSummary:
+    name = ", ".join(n for n in (family, given) if n) or record_number
     last_local = last.astimezone() if last is not None else None
-    return PatientSummary(row.record_number, name, row.birth_date, row.sex, visits or 0, last_local, row.version)
+    return PatientSummary(record_number, name, born, sex, visits, last_local, version)
 
 
 def patient_summaries(ctx: AppContext, limit: int = 200) -> list[PatientSummary]:
@@ -149,7 +179,7 @@ def register_patient(ctx: AppContext, patient: Patient) -> PatientSummary:
         session.add(row)
         flush_new_patient(session, patient.record_number)
         audit(session, ctx.user.id, "patient_registered", "patient", patient.record_number)
-        return _summary(row, 0, None)
+        return _row_summary(row)
 
 
 def flush_new_patient(session: Session, record_number: str) -> None:
@@ -188,7 +218,7 @@ def update_patient(ctx: AppContext, record_number: str, patient: Patient, versio
             flush_new_patient(session, patient.record_number)
             audit(session, ctx.user.id, "patient_edited", "patient", patient.record_number,
                   {"changed": _changed_fields(before, patient)})
-            return _summary(row, None, None)
+            return _row_summary(row)
     except StaleDataError:
         raise EditConflict(_conflict_message(get_patient(ctx, record_number)[0])) from None
 

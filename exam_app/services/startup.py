@@ -47,16 +47,19 @@ class Clinic:
         self.db.dispose()
 
 
-def open_clinic(data_dir: Path | None = None, url: str | None = None, lock_wait: float | None = None) -> Clinic:
+def open_clinic(data_dir: Path | None = None, url: str | None = None, lock_wait: float | None = None,
+                upkeep: bool = True) -> Clinic:
     """Open the database and bring it up to date. Raises DatabaseError (and NewerDatabaseError) with a
     message for the user. `lock_wait`: seconds a write waits for another workstation's before it is
-    reported busy."""
+    reported busy. `upkeep=False`: the caller runs `keep_up(clinic.db)` itself (the window does,
+    after its first paint)."""
     db = open_database(database_url(data_dir, url), lock_wait)
     try:
         backup = migrate.upgrade(db, folder_before_upgrade(db))
-        refresh_missing_statuses(db)
-        record_missing_assessments(db)
+        # Before anyone opens a visit: otherwise one signed before fingerprints would show as altered.
         record_missing_fingerprints(db)
+        if upkeep:
+            keep_up(db)
     except BaseException:
         db.dispose()
         raise
@@ -81,6 +84,13 @@ def record_missing_fingerprints(db: Database) -> int:
                                              "fingerprinted as found at the upgrade"})
         session.delete(marker)
     return len(missing)
+
+
+def keep_up(db: Database) -> None:
+    """Fill the worklist status and the kept assessment of what an upgrade or a change of setting left
+    without them (usually nothing: two reads that find none)."""
+    refresh_missing_statuses(db)
+    record_missing_assessments(db)
 
 
 def open_context(data_dir: Path | None = None, url: str | None = None, username: str = "",

@@ -9,13 +9,15 @@ whenever they change, so the worklist is one indexed query however large the cli
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from exam_app.clinical.assess import assess_visits
+from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.next_examination import DueState, end_of_day, listed_as_due, next_examination_tables
 from exam_app.clinical.urgency import EMERGENCY, SAME_DAY, patient_urgency, worklist_priority
 from exam_app.clinical.window import WindowStatus, window_status
@@ -73,26 +75,30 @@ def refresh_status(session: Session, patient: models.Patient, window_days: int) 
         row = models.PatientStatus(patient_id=patient.id)
         session.add(row)
     assessments = assess_visits([visit_from_row(v) for v in signed], window_days)
+    for name, value in status_values(assessments, signed[-1].id, window_days).items():
+        setattr(row, name, value)
+    store_plan(session, row, signed, assessments)
+
+
+def status_values(assessments: Sequence[VisitAssessment], last_visit_id: int, window_days: int) -> dict[str, Any]:
+    """The status row's columns computed from a patient's signed visits' assessments (oldest first),
+    without the next examination (see `store_plan`)."""
     last = assessments[-1]
     worsened = [a for a in assessments if a.worsening.worsened]
     latest_worsening = worsened[-1] if worsened else None
-    row.last_visit_id = signed[-1].id
-    row.last_examined_at = last.examined_at
-    row.onset = last.window.onset
-    row.window_ends = last.window.ends
-    row.urgency = last.urgency
-    row.pattern = last.pattern
-    row.nerve = last.nerve
-    row.lems_left, row.lems_right = str(last.lems.left), str(last.lems.right)
-    row.last_worsened_at = latest_worsening.examined_at if latest_worsening else None
     # The alert belongs to the current window: the latest worsening, if it fell inside its window.
-    row.progression_within_window = bool(
-        latest_worsening and latest_worsening.progression_within_window
-        and latest_worsening.window.onset == last.window.onset)
-    row.worsening_findings = {
-        "changes": [c.finding for c in latest_worsening.worsening.changes] if latest_worsening else []}
-    row.window_days = window_days
-    store_plan(session, row, signed, assessments)
+    alert = bool(latest_worsening and latest_worsening.progression_within_window
+                 and latest_worsening.window.onset == last.window.onset)
+    return {
+        "last_visit_id": last_visit_id, "last_examined_at": last.examined_at, "onset": last.window.onset,
+        "window_ends": last.window.ends, "urgency": last.urgency, "pattern": last.pattern, "nerve": last.nerve,
+        "lems_left": str(last.lems.left), "lems_right": str(last.lems.right),
+        "last_worsened_at": latest_worsening.examined_at if latest_worsening else None,
+        "progression_within_window": alert,
+        "worsening_findings": {
+            "changes": [c.finding for c in latest_worsening.worsening.changes] if latest_worsening else []},
+        "window_days": window_days,
+    }
 
 
 def refresh_patient(session: Session, patient_id: int, window_days: int) -> None:
@@ -153,15 +159,19 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
         .where(status.last_worsened_at >= moment - RECENT_WORSENING,
                or_(status.window_ends.is_(None), status.window_ends < moment))
         .order_by(status.last_worsened_at.desc()).limit(limit))
-    recently_urgent = (
+    recently_urgent = [  # a range of the index per tier: one IN over both would sort every recent patient
         select(*columns).join(patient, patient.id == status.patient_id)
-        .where(status.urgency.in_((EMERGENCY, SAME_DAY)), status.last_examined_at >= moment - RECENT_WORSENING)
-        .order_by(status.last_examined_at.desc()).limit(limit))
+        .where(status.urgency == tier, status.last_examined_at >= moment - RECENT_WORSENING)
+        .order_by(status.last_examined_at.desc()).limit(limit)
+        for tier in (EMERGENCY, SAME_DAY)]
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
-        listed = {row.patient_id: (row, rn, family, given, contact)
-                  for query in ((recently_urgent, recently_worse, open_windows) if not due_only else ())
-                  for row, rn, family, given, contact in session.execute(query).all()}
+        rows = []
+        if not due_only:
+            urgent = [row for query in recently_urgent for row in session.execute(query).all()]
+            rows = sorted(urgent, key=lambda row: row[0].last_examined_at or moment, reverse=True)[:limit]
+            rows += [row for query in (recently_worse, open_windows) for row in session.execute(query).all()]
+        listed = {row.patient_id: (row, rn, family, given, contact) for row, rn, family, given, contact in rows}
         due = {row.patient_id: (row, rn, family, given, contact)
                for query in (due_exams, due_reviews)
                for row, rn, family, given, contact in session.execute(query).all()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from exam_app.clinical import record as plain
 from exam_app.store import models
 from exam_app.store.records import visit_from_row
 from exam_app.tables import SIGNED_STATUSES
@@ -59,12 +60,30 @@ def event_hash(event: models.AuditEvent) -> str:
 
 def visit_content_hash(row: models.Visit) -> str:
     """A fingerprint of everything a signed visit says (its findings, times, history and notes)."""
-    content = asdict(visit_from_row(row))
+    return content_hash(row.patient_id, visit_from_row(row))
+
+
+def content_hash(patient_id: int, visit: plain.Visit) -> str:
+    """`visit_content_hash` of a visit as the app reads it back (for rows written in bulk)."""
+    content = _content(visit)
     if content["isncsci"] is None:  # no worksheet: the fingerprint of a visit signed before worksheets existed
         del content["isncsci"]
     for answers in ("symptoms", "red_flags", "red_flags_no"):  # a set of answers: their order is not content
         content[answers] = sorted(content[answers])
-    return hashlib.sha256(_canonical([row.patient_id, content]).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical([patient_id, content]).encode("utf-8")).hexdigest()
+
+
+def _content(visit: plain.Visit) -> dict[str, Any]:
+    """`dataclasses.asdict(visit)` (the same document once written canonically), made without its
+    deep copy of every finding."""
+    content = {name: getattr(visit, name) for name in _VISIT_FIELDS}
+    content["tension_signs"] = {sign: {side: {"result": t.result, "angle": t.angle} for side, t in sides.items()}
+                                for sign, sides in visit.tension_signs.items()}
+    content["history"] = asdict(visit.history) if visit.history is not None else None
+    return content
+
+
+_VISIT_FIELDS = tuple(f.name for f in fields(plain.Visit))
 
 
 def _head(session: Session) -> str:

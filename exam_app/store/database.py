@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -267,3 +267,18 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     finally:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
+
+
+def insert_many(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows of plain values (strings, numbers, None, in the order of `columns`) through the
+    driver's executemany, in the session's transaction: for the many rows of a bulk write, where
+    converting each row's values one by one costs more than writing them."""
+    if not rows:
+        return
+    connection = session.connection()
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(columns))
+    names = compiled.positiontup if compiled.positional else None
+    if names is not None and list(names) != list(columns):
+        raise ValueError(f"insert_many: {table.name}: the statement takes {names}, not {columns}")
+    params: Sequence[Any] = rows if names is not None else [dict(zip(columns, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)

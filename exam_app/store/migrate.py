@@ -3,20 +3,22 @@ and refuse a database written by a newer version of the app."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from exam_app.paths import migrations_path
 from exam_app.store.backup import backup_sqlite, owner_only_folder, stamp
 from exam_app.store.database import Database, DatabaseError, NotAClinicDatabase
 from exam_app.store.faults import StorageFault
+
+if TYPE_CHECKING:  # Alembic is read only when a schema is not at the newest (see `upgrade`)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 
 class NewerDatabaseError(DatabaseError):
@@ -41,17 +43,23 @@ class SchemaStatus:
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_path()))
     return config
 
 
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
 def schema_status(db: Database) -> SchemaStatus:
     """Where the database stands; raises NewerDatabaseError for a revision this app does not know."""
+    from alembic.migration import MigrationContext
+
     script = _script()
     head = script.get_current_head()
     assert head is not None, "the migrations folder has no revision"
@@ -73,6 +81,8 @@ def schema_status(db: Database) -> SchemaStatus:
 
 def revision_known(revision: str) -> bool:
     """Whether this version of the app knows the schema revision (False: written by a newer one)."""
+    from alembic.util.exc import CommandError
+
     try:
         return _script().get_revision(revision) is not None
     except CommandError:
@@ -105,6 +115,8 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> Path | None:
 
     Refuses a database of another program, an existing empty SQLite file and a newer schema.
     """
+    if _at_newest(db):
+        return None  # the usual start: no need to read the migrations with Alembic
     status = schema_status(db)
     if status.up_to_date:
         return None
@@ -127,11 +139,31 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> Path | None:
     return backup
 
 
+def _at_newest(db: Database) -> bool:
+    """Whether the database's schema is the newest revision of the migrations folder, told from the
+    revision files' names (numbered 0001, 0002, ...: tools/new_migration.py) and one SELECT. False
+    when in doubt: then Alembic reads the migrations and says where the database stands."""
+    numbers = [match.group(1) for path in (migrations_path() / "versions").glob("*.py")
+               if (match := re.match(r"(\d{4})_", path.name))]
+    if not numbers:
+        return False
+    try:
+        with db.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except StorageFault:
+        raise
+    except SQLAlchemyError:
+        return False  # no version table: a new or foreign database
+    return current == [max(numbers)]
+
+
 def downgrade(db: Database, revision: str) -> None:
     _run(db, "downgrade", revision)
 
 
 def _run(db: Database, direction: str, revision: str) -> None:
+    from alembic import command
+
     config = _config()
     with db.begin(write=True) as connection:
         if connection.dialect.name == "postgresql":

@@ -97,6 +97,8 @@ class User(Base):
 
 class Patient(Base):
     __tablename__ = "patients"
+    # The order the patient list is shown in: the list's first page is read off the index.
+    __table_args__ = (Index("ix_patients_list_order", "family_key", "given_key", "record_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_number: Mapped[str] = mapped_column(String(64), unique=True)
@@ -125,7 +127,11 @@ class Patient(Base):
 
 class Visit(Base):
     __tablename__ = "visits"
-    __table_args__ = (UniqueConstraint("patient_id", "examined_at"),)
+    __table_args__ = (
+        UniqueConstraint("patient_id", "examined_at"),
+        # A page of patients' signed visits counted without reading the clinic's (the search list).
+        Index("ix_visits_patient_status", "patient_id", "status", "examined_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
@@ -200,7 +206,9 @@ class Finding(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    # Looked up through the unique key (visit, kind, item, side), which begins with it: no index of
+    # its own to keep up at each of a visit's hundred inserts.
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     item: Mapped[str] = mapped_column(String(64))
     side: Mapped[str] = mapped_column(String(8), default="")  # "" for items without a side

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -29,16 +30,23 @@ def search_key(text: str | None) -> str:
 
 
 def set_patient_fields(row: models.Patient, patient: plain.Patient) -> None:
-    row.record_number = patient.record_number
-    row.record_key = search_key(patient.record_number)
-    row.family_name = patient.family_name
-    row.given_name = patient.given_name
-    row.family_key = search_key(patient.family_name)
-    row.given_key = search_key(patient.given_name)
-    row.birth_date = patient.birth_date
-    row.sex = patient.sex
-    row.contact = patient.contact
-    row.referring_clinician = patient.referring_clinician
+    for name, value in patient_values(patient).items():
+        setattr(row, name, value)
+
+
+def patient_values(patient: plain.Patient) -> dict[str, Any]:
+    return {
+        "record_number": patient.record_number,
+        "record_key": search_key(patient.record_number),
+        "family_name": patient.family_name,
+        "given_name": patient.given_name,
+        "family_key": search_key(patient.family_name),
+        "given_key": search_key(patient.given_name),
+        "birth_date": patient.birth_date,
+        "sex": patient.sex,
+        "contact": patient.contact,
+        "referring_clinician": patient.referring_clinician,
+    }
 
 
 def patient_from_row(row: models.Patient) -> plain.Patient:
@@ -55,19 +63,8 @@ def patient_from_row(row: models.Patient) -> plain.Patient:
 
 def set_visit_fields(row: models.Visit, visit: plain.Visit) -> None:
     """Overwrite the stored visit (times, history and every finding) with `visit`."""
-    row.examined_at = visit.examined_at
-    row.examined_at_offset = models.offset_minutes(visit.examined_at)
-    row.examiner = visit.examiner
-    row.weakness_onset = visit.weakness_onset
-    row.weakness_onset_offset = (
-        models.offset_minutes(visit.weakness_onset) if visit.weakness_onset is not None else None
-    )
-    row.vac = visit.vac
-    row.dap = visit.dap
-    row.notes = visit.notes
-    row.incomplete_reason = visit.incomplete_reason
-    row.history = _history_document(visit.history)
-    row.asked = ",".join(sorted(visit.asked))
+    for name, value in visit_values(visit).items():
+        setattr(row, name, value)
     _merge_findings(row, findings_of(visit))
     _set_isncsci(row, visit.isncsci)
 
@@ -80,6 +77,24 @@ def _set_isncsci(row: models.Visit, entries: dict[str, str] | None) -> None:
         row.isncsci_worksheet = models.IsncsciWorksheet(entries=dict(entries))
     elif row.isncsci_worksheet.entries != entries:
         row.isncsci_worksheet.entries = dict(entries)  # a new dict: JSON columns see reassignment only
+
+
+def visit_values(visit: plain.Visit) -> dict[str, Any]:
+    """The visit's columns that hold what was examined (not the patient, status or signature)."""
+    return {
+        "examined_at": visit.examined_at,
+        "examined_at_offset": models.offset_minutes(visit.examined_at),
+        "examiner": visit.examiner,
+        "weakness_onset": visit.weakness_onset,
+        "weakness_onset_offset": (
+            models.offset_minutes(visit.weakness_onset) if visit.weakness_onset is not None else None),
+        "vac": visit.vac,
+        "dap": visit.dap,
+        "notes": visit.notes,
+        "incomplete_reason": visit.incomplete_reason,
+        "history": _history_document(visit.history),
+        "asked": ",".join(sorted(visit.asked)),
+    }
 
 
 def _merge_findings(row: models.Visit, wanted: list[models.Finding]) -> None:
@@ -105,15 +120,25 @@ def _merge_findings(row: models.Visit, wanted: list[models.Finding]) -> None:
             row.findings.remove(finding)
 
 
+# A finding row's columns (besides its id and visit id), in the order `finding_rows` gives them.
+FINDING_COLUMNS = ("kind", "item", "side", "value", "number", "tag", "angle")
+_FindingRow = tuple[str, str, str, str, int | None, str, int | None]
+
+
 def _finding(kind: str, item: str, value: str, side: str = "", number: int | None = None, tag: str = "",
-             angle: int | None = None) -> models.Finding:
-    """A finding row with every field given: column defaults apply only at INSERT, and the in-place
+             angle: int | None = None) -> _FindingRow:
+    """A finding's columns with every field given: column defaults apply only at INSERT, and the in-place
     merge compares the values of rows not inserted yet."""
-    return models.Finding(kind=kind, item=item, side=side, value=value, number=number, tag=tag, angle=angle)
+    return kind, item, side, value, number, tag, angle
 
 
 def findings_of(visit: plain.Visit) -> list[models.Finding]:
-    rows: list[models.Finding] = []
+    return [models.Finding(**dict(zip(FINDING_COLUMNS, row, strict=True))) for row in finding_rows(visit)]
+
+
+def finding_rows(visit: plain.Visit) -> list[_FindingRow]:
+    """The visit's findings as rows of `FINDING_COLUMNS` (for a bulk insert)."""
+    rows: list[_FindingRow] = []
     for field in _SIDED_KINDS:
         kind = _KIND_OF_FIELD.get(field, field)
         for item, sides in getattr(visit, field).items():
@@ -133,6 +158,7 @@ def findings_of(visit: plain.Visit) -> list[models.Finding]:
     return rows
 
 
+@cache
 def _number_and_tag(kind: str, value: str) -> tuple[int | None, str]:
     if kind == "motor":
         grade = parse_motor_grade(value)

@@ -1,0 +1,398 @@
+"""Benchmark of the app at clinic scale: a 10,000- and a 100,000-patient demo clinic, each figure
+timed as the user waits for it, each beside its floor measured in the same run.
+
+The clinics are made by `exam-app demo` (the command timed as a whole process) and kept under
+bench/results/clinics/ by size and seed: a later run reuses them and reports the time measured when
+they were made. Figures:
+
+- demo: `exam-app demo --patients N` as a process; floor: the driver's executemany of the same
+  patient, visit and finding rows into an empty database (measured at 10k; the 100k floor is ten
+  times that).
+- search: keystrokes typed into the patient list, from the text set to the list model updated,
+  median and p95 at both sizes and the growth between them; floor: the search's statements
+  replayed through the driver.
+- start-up: `exam-app` as a process until the main window's first paint (signed in from the
+  command line); floor: a bare PySide6 window's first paint, as a process.
+- worklist: the worklist panel refreshed on screen; floor: its SQL through the driver.
+- comparison: a 200-visit patient's comparison on screen; floor: its finding rows by raw SQL.
+- letter: the CPU time of a referral letter with everything in it; floor: a one-paragraph
+  Platypus document.
+
+Writes bench/results.json ({"name": {"value", "unit", "floor", "target", "ok"}}) and prints a
+table: `python bench/bench_clinic.py [--sizes 10000,100000]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CLINICS = HERE / "results" / "clinics"
+sys.path.insert(0, str(ROOT))  # this checkout's exam_app, whatever the environment has installed
+RESULTS = HERE / "results.json"
+SEED = 1
+ADMIN, ADMIN_PASSWORD = "admin", "admin-demo-2026"
+USER, USER_PASSWORD = "dr.jones", "doctor-demo-2026"
+# What a receptionist types: names, record numbers, a birth date; each prefix is one keystroke.
+TYPED = ("smith", "garcia", "d-0100042", "okafor", "mül", "jane doe", "1961-05-")
+
+
+def exam_app(*args: str, password: str = ADMIN_PASSWORD, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, EXAM_APP_PASSWORD=password, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "exam_app.cli", *args], input=stdin, text=True, env=env,
+                          capture_output=True, check=True)
+
+
+def clinic(patients: int) -> tuple[Path, float]:
+    """The demo clinic of this size (made now, or the one kept from an earlier run) and the seconds
+    `exam-app demo` took to make it."""
+    folder = CLINICS / f"demo-{patients}-seed{SEED}"
+    stamp = folder / "made.json"
+    if stamp.exists():
+        return folder, float(json.loads(stamp.read_text())["seconds"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    exam_app("--data-dir", str(folder), "user", "add", ADMIN, "--role", "admin", "--full-name",
+             "Clinic administrator", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    started = time.perf_counter()
+    exam_app("--data-dir", str(folder), "--user", ADMIN, "demo", "--patients", str(patients), "--seed", str(SEED))
+    seconds = time.perf_counter() - started
+    stamp.write_text(json.dumps({"seconds": seconds, "made": time.strftime("%Y-%m-%d %H:%M")}))
+    return folder, seconds
+
+
+def database(folder: Path) -> Path:
+    return folder / "exam-records.sqlite3"
+
+
+# ------------------------------------------------------------------ demo floor
+
+
+def executemany_floor(folder: Path) -> float:
+    """Seconds for the driver alone to insert the clinic's patients, visits and findings into an
+    empty database of the same schema (one transaction, rows already in memory)."""
+    source = sqlite3.connect(database(folder))
+    tables = ("patients", "visits", "findings")
+    with tempfile.TemporaryDirectory() as scratch:
+        target = sqlite3.connect(Path(scratch) / "floor.sqlite3", isolation_level=None)
+        target.execute("PRAGMA journal_mode = WAL")
+        target.execute("PRAGMA synchronous = NORMAL")
+        for (sql,) in source.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN "
+                                     "('patients', 'visits', 'findings', 'users') ORDER BY type = 'index'"):
+            target.execute(sql)
+        rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in tables}
+        started = time.perf_counter()
+        target.execute("BEGIN")
+        for table in tables:
+            marks = ", ".join("?" * len(rows[table][0]))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+        target.execute("COMMIT")
+        seconds = time.perf_counter() - started
+        target.close()
+    source.close()
+    return seconds
+
+
+# ------------------------------------------------------------------ search
+
+
+def keystrokes() -> list[str]:
+    return [text[:end] for text in TYPED for end in range(1, len(text) + 1)]
+
+
+def search_times(folder: Path) -> list[float]:
+    """Milliseconds from each keystroke's text to the patient list's model updated."""
+    from exam_app.gui.app import make_application
+    from exam_app.gui.patients import PatientSearch
+    from exam_app.services.startup import open_clinic
+
+    make_application()
+    ctx = open_clinic(folder).sign_in(USER, USER_PASSWORD)
+    search = PatientSearch(ctx)
+    times = []
+    for text in keystrokes() * 2:
+        search.search.setText(text)
+        started = time.perf_counter()
+        search.settle()  # the query the pause in typing would run
+        times.append((time.perf_counter() - started) * 1000)
+    ctx.db.dispose()
+    return times[len(times) // 2:]  # the second pass: the database's pages as a working day has them
+
+
+def search_floor(folder: Path) -> list[float]:
+    """The same pages by raw SQL: the statements the search runs for each keystroke, replayed
+    through the driver without the app's layers."""
+    from exam_app.services.patients import search_patients
+    from exam_app.services.startup import open_clinic
+
+    ctx = open_clinic(folder).sign_in(USER, USER_PASSWORD)
+    replays = [_statements_of(lambda text=text: search_patients(ctx, text, limit=200)) for text in keystrokes()]
+    ctx.db.dispose()
+    connection = sqlite3.connect(database(folder))
+    times = []
+    for statements in replays * 2:
+        started = time.perf_counter()
+        for statement, parameters in statements:
+            connection.execute(statement, parameters).fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return times[len(times) // 2:]
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(len(values) * 0.95) - 1)]
+
+
+# ------------------------------------------------------------------ start-up and the worklist
+
+_FIRST_PAINT = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+def peak_kib():
+    return next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]
+
+def walk(window):
+    # the worklist, a patient and their comparison, as a clinician opens them; then the peak
+    window.worklist.refresh()
+    window.show_patient(sys.argv[3])
+    app.processEvents()
+    window.compare_visits(sys.argv[3])
+    app.processEvents()
+    print("session", peak_kib(), flush=True)
+    os._exit(0)
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            print("painted", peak_kib(), flush=True)
+            if len(sys.argv) < 4:
+                os._exit(0)
+            app.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: walk(watched))
+        return False
+
+app = QApplication(sys.argv)
+watch = FirstPaint()
+app.installEventFilter(watch)
+if sys.argv[1] == "bare":
+    window = QMainWindow()
+    window.resize(1366, 768)
+    window.show()
+    app.exec()
+else:
+    from exam_app.gui.app import run_app
+    run_app(__import__("pathlib").Path(sys.argv[1]), None, sys.argv[2], os.environ["EXAM_APP_PASSWORD"])
+"""
+
+
+def session_memory(folder: Path, record_number: str) -> float:
+    """Peak MiB of the app after its first paint, the worklist, a patient and their comparison."""
+    env = dict(os.environ, EXAM_APP_PASSWORD=USER_PASSWORD, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAINT, str(folder), USER, record_number], env=env,
+                          capture_output=True, text=True, check=False, timeout=300)
+    line = next((row for row in done.stdout.splitlines() if row.startswith("session")), None)
+    if line is None:
+        raise RuntimeError(f"the session did not finish: {done.stderr[-2000:]}")
+    return int(line.split()[1]) / 1024
+
+
+def first_paint(folder: Path | None) -> tuple[float, float]:
+    """Seconds from starting the process to the first paint of its main window, and its peak MiB."""
+    args = ["bare"] if folder is None else [str(folder), USER]
+    env = dict(os.environ, EXAM_APP_PASSWORD=USER_PASSWORD, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAINT, *args], env=env, capture_output=True, text=True,
+                          check=False, timeout=300)
+    seconds = time.perf_counter() - started
+    line = next((row for row in done.stdout.splitlines() if row.startswith("painted")), None)
+    if line is None:
+        raise RuntimeError(f"no first paint: {done.stderr[-2000:]}")
+    return seconds, int(line.split()[1]) / 1024
+
+
+def worklist_times(folder: Path) -> tuple[list[float], list[float]]:
+    """Milliseconds of the worklist panel's refresh (query, entries, model, drawn) and of its SQL alone."""
+    from PySide6.QtWidgets import QApplication
+
+    from exam_app.gui.worklist import WorklistPanel
+    from exam_app.services.startup import open_clinic
+    from exam_app.services.worklist import worklist
+
+    ctx = open_clinic(folder).sign_in(USER, USER_PASSWORD)
+    panel = WorklistPanel(ctx)
+    panel.resize(1366, 300)
+    panel.show()
+    statements = _statements_of(lambda: worklist(ctx))
+    screen, floor = [], []
+    connection = sqlite3.connect(database(folder))
+    for _ in range(5):
+        started = time.perf_counter()
+        panel.refresh()
+        QApplication.processEvents()
+        screen.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        for statement, parameters in statements:
+            connection.execute(statement, parameters).fetchall()
+        floor.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    ctx.db.dispose()
+    return screen, floor
+
+
+def _statements_of(work: Any) -> list[tuple[str, Any]]:
+    """The SELECT statements (and their parameters, as the driver got them) that `work` runs."""
+    from sqlalchemy import Engine, event
+
+    seen: list[tuple[str, Any]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    return seen
+
+
+def comparison_times(folder: Path) -> tuple[list[float], list[float]]:
+    """Milliseconds from opening the comparison of a 200-visit patient (added to the clinic once, by
+    import) to the view filled and drawn; and of reading its visits' rows by raw SQL."""
+    sys.path.insert(0, str(HERE))
+    import random
+
+    from bench_comparison import RECORD_NUMBER, SEED, open_comparison, synthetic_visits
+    from PySide6.QtWidgets import QApplication
+
+    from exam_app.clinical.record import ExamRecord, Patient
+    from exam_app.gui.compare_view import ComparisonView
+    from exam_app.services.patients import search_patients
+    from exam_app.services.records import import_record
+    from exam_app.services.startup import open_clinic
+
+    clinic = open_clinic(folder)
+    admin = clinic.sign_in(ADMIN, ADMIN_PASSWORD)
+    if not search_patients(admin, RECORD_NUMBER):  # the visits' times follow the clock: added once
+        import_record(admin, ExamRecord(Patient(RECORD_NUMBER, "Bench", "Two Hundred"),
+                                        synthetic_visits(random.Random(SEED))), "bench")
+    ctx = clinic.sign_in(USER, USER_PASSWORD)
+    view = ComparisonView(ctx)
+    view.resize(1366, 768)
+    view.show()
+    QApplication.processEvents()
+    open_comparison(view)  # the first opening reads the vocabulary and draws the chart's axes once
+    screen = [open_comparison(view) for _ in range(3)]
+    view.close()
+    connection = sqlite3.connect(database(folder))
+    floor = []
+    for _ in range(3):
+        started = time.perf_counter()
+        connection.execute("SELECT f.* FROM findings f JOIN visits v ON v.id = f.visit_id JOIN patients p ON "
+                           "p.id = v.patient_id WHERE p.record_number = ? ORDER BY v.examined_at",
+                           (RECORD_NUMBER,)).fetchall()
+        floor.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    ctx.db.dispose()
+    return screen, floor
+
+
+def letter_times() -> tuple[list[float], list[float]]:
+    """CPU milliseconds of one referral letter with everything in it (the specimen's ten visits), and
+    of a one-page Platypus document of one paragraph."""
+    import io
+
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from exam_app.report import render_referral
+    from exam_app.report.specimens import long_history
+
+    content = long_history()
+    render_referral(content)  # fonts registered once a process
+    letters, floor = [], []
+    for _ in range(5):
+        started = time.process_time()
+        render_referral(content)
+        letters.append((time.process_time() - started) * 1000)
+        started = time.process_time()
+        SimpleDocTemplate(io.BytesIO()).build([Paragraph("Dear colleague,", getSampleStyleSheet()["Normal"])])
+        floor.append((time.process_time() - started) * 1000)
+    return letters, floor
+
+
+# ------------------------------------------------------------------ the table
+
+
+def figure(value: float, unit: str, floor: float | None, target: float, lower_is_better: bool = True) -> dict[str, Any]:
+    ok = value <= target if lower_is_better else value >= target
+    return {"value": round(value, 3), "unit": unit, "floor": None if floor is None else round(floor, 3),
+            "target": target, "ok": ok}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
+    results: dict[str, dict[str, Any]] = {}
+    folders = {}
+    demo_floor_per_patient = None
+    for size in sizes:
+        folder, seconds = clinic(size)
+        folders[size] = folder
+        if demo_floor_per_patient is None:
+            demo_floor_per_patient = executemany_floor(folder) / size
+        results[f"demo_{size // 1000}k"] = figure(seconds, "s", demo_floor_per_patient * size,
+                                                  60.0 * size / 100_000)
+    medians = {}
+    for size, folder in folders.items():
+        times, floor = search_times(folder), search_floor(folder)
+        medians[size] = statistics.median(times)
+        results[f"search_median_{size // 1000}k"] = figure(medians[size], "ms", statistics.median(floor), 10.0)
+        results[f"search_p95_{size // 1000}k"] = figure(p95(times), "ms", p95(floor), 30.0)
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        results["search_growth"] = figure(medians[large] / medians[small], "x", None, 1.5)
+    largest = folders[max(sizes)]
+    bare, bare_mib = min(first_paint(None) for _ in range(3))
+    app, app_mib = min(first_paint(largest) for _ in range(3))
+    results["startup_first_paint"] = figure(app, "s", bare, 3 * bare)
+    results["startup_memory"] = figure(app_mib, "MiB", bare_mib, 300.0)
+    screen, floor = worklist_times(largest)
+    results["worklist_on_screen"] = figure(statistics.median(screen), "ms", statistics.median(floor), 100.0)
+    screen, floor = comparison_times(largest)
+    results["comparison_200_visits_on_screen"] = figure(statistics.median(screen), "ms", statistics.median(floor),
+                                                        200.0)
+    from bench_comparison import RECORD_NUMBER
+
+    results["memory_after_worklist_patient_comparison"] = figure(session_memory(largest, RECORD_NUMBER), "MiB",
+                                                                 bare_mib, 300.0)
+    letters, floor = letter_times()
+    results["letter_cpu"] = figure(statistics.median(letters), "ms", statistics.median(floor), 150.0)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"{'figure':<24} {'value':>10} {'floor':>10} {'target':>10}  ok")
+    for name, row in results.items():
+        floor_text = "" if row["floor"] is None else f"{row['floor']:.3g}"
+        print(f"{name:<24} {row['value']:>8.3g} {row['unit']:<2}{floor_text:>9} {row['target']:>10.3g}  "
+              f"{'yes' if row['ok'] else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
