@@ -43,6 +43,9 @@ def window(gui_ctx: AppContext, qtbot: QtBot) -> MainWindow:
     return main
 
 
+SHIFTED = frozenset('~!@#$%^&*()_+{}|:"<>?')  # typed with Shift on a US keyboard
+
+
 @dataclass
 class Keyboard:
     """Types into whatever has the focus, as a person would, and counts every key press."""
@@ -60,9 +63,16 @@ class Keyboard:
         self.qtbot.keyClick(self._target(), key, modifier)
 
     def type(self, text: str) -> None:
+        """As a keyboard sends it: a character typed with Shift (`+`, `*`, capitals on a US layout)
+        comes after a press of Shift alone, which the widget sees first."""
         for character in text:
             self.presses += 1
-            self.qtbot.keyClicks(self._target(), character)
+            if character in SHIFTED or character.isupper():
+                self.qtbot.keyPress(self._target(), Qt.Key.Key_Shift)
+                self.qtbot.keyClicks(self._target(), character, Qt.KeyboardModifier.ShiftModifier)
+                self.qtbot.keyRelease(self._target(), Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
+            else:
+                self.qtbot.keyClicks(self._target(), character)
 
     def ctrl(self, key: Qt.Key) -> None:
         self.press(key, Qt.KeyboardModifier.ControlModifier)

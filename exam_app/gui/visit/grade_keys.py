@@ -6,12 +6,17 @@ tag (none, `*`, `**`); `N` means not testable. A key that would make an invalid 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
 from exam_app.clinical.isncsci import isncsci_tables
 
 MOTOR_DIGITS = "012345"
 MODIFIER_KEYS = frozenset("+-*")  # change the grade just typed: modifier (motor) or ISNCSCI tag
 SENSORY_DIGITS = "012"
+# Keys a keyboard sends alone on the way to another (Shift before `+` or `*`): they end nothing.
+MODIFIER_ONLY_KEYS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr,
+                                Qt.Key.Key_Meta, Qt.Key.Key_CapsLock})
 
 
 def _split_tag(grade: str) -> tuple[str, str]:

@@ -53,7 +53,7 @@ from exam_app.clinical.isncsci import (
 )
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.grade_keys import typed_isncsci_score
+from exam_app.gui.visit.grade_keys import MODIFIER_ONLY_KEYS, typed_isncsci_score
 from exam_app.gui.whole_body_chart import WholeBodyChart
 from exam_app.presentation import isncsci_words, palette, words
 
@@ -168,6 +168,9 @@ class WorksheetGrid(QTableView):
         self.setCurrentIndex(model.index(0, 1))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in MODIFIER_ONLY_KEYS:  # Shift on its way to *: the box just typed stays the target
+            super().keyPressEvent(event)
+            return
         index = self.currentIndex()
         text = event.text()
         just_typed, self._last_typed = self._last_typed, None

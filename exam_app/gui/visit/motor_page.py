@@ -32,7 +32,7 @@ from exam_app.clinical.normal_findings import MOTOR, with_remaining_normal
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, MotorItem, vocabulary
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, typed_grade
+from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, MODIFIER_ONLY_KEYS, typed_grade
 from exam_app.presentation import palette
 from exam_app.tables import motor_guide
 
@@ -146,6 +146,9 @@ class MotorGrid(QTableView):
         self.setCurrentIndex(model.index(0, MotorGridModel.LEFT_GRADE))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in MODIFIER_ONLY_KEYS:  # Shift on its way to + or *: the grade just typed stays
+            super().keyPressEvent(event)
+            return
         index = self.currentIndex()
         text = event.text()
         # A modifier or tag applies to the grade typed just before it, though the cursor has moved on;
