@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -163,6 +162,22 @@ def parse_json(text: str) -> Any:
     return document
 
 
+class _Step:
+    """`with reader._at(step):` the path of what is read inside names `step` (a plain class: a
+    generator-based context costs more than reading a grade, and a file holds a hundred thousand)."""
+
+    __slots__ = ("_path", "_step")
+
+    def __init__(self, path: list[str], step: str) -> None:
+        self._path, self._step = path, step
+
+    def __enter__(self) -> None:
+        self._path.append(self._step)
+
+    def __exit__(self, *_: object) -> None:
+        self._path.pop()
+
+
 class _Reader:
     def __init__(self, clinic_zone: tzinfo | None, now: datetime) -> None:
         self._zone = clinic_zone
@@ -173,13 +188,8 @@ class _Reader:
 
     # -- paths and errors
 
-    @contextmanager
-    def _at(self, step: str) -> Iterator[None]:
-        self._path.append(step)
-        try:
-            yield
-        finally:
-            self._path.pop()
+    def _at(self, step: str) -> _Step:
+        return _Step(self._path, step)
 
     def _where(self, step: str | None = None) -> str:
         path = "$"
@@ -286,10 +296,15 @@ class _Reader:
     def _sided(self, value: Any, read_side: Callable[[Any], Any], what: str) -> dict[str, Any]:
         obj = self._object(value, SIDES, f"{what} by side")
         sides: dict[str, Any] = {}
+        path = self._path
         for side in SIDES:
-            if obj.get(side) is not None:
-                with self._at(side):
-                    sides[side] = read_side(obj[side])
+            given = obj.get(side)
+            if given is not None:
+                path.append(side)  # `with self._at(side)`, spelt out: a file holds a hundred thousand values
+                try:
+                    sides[side] = read_side(given)
+                finally:
+                    path.pop()
         return sides
 
     def _items(self, value: Any, known: tuple[str, ...], what: str,
