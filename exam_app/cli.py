@@ -359,7 +359,9 @@ def _import(args: argparse.Namespace) -> int:
 
     refused = 0
     with _context(args) as ctx:
-        for outcome in import_paths(ctx, args.paths, args.allow_backdated):
+        # A bar for a large file on a terminal; nothing more on stderr when a script reads it.
+        bar = _progress_bar("import") if sys.stderr.isatty() else None
+        for outcome in import_paths(ctx, args.paths, args.allow_backdated, bar):
             if outcome.result is None:
                 print(f"exam-app: {outcome.refusal}", file=sys.stderr)
                 refused += 1

@@ -272,11 +272,13 @@ def read_record_bytes(data: bytes, source: str) -> ExamRecord:
         raise InvalidInput(f"{source}: {error}") from None
 
 
-def import_paths(ctx: AppContext, paths: Iterable[Path], allow_backdated: bool = False) -> Iterator[ImportOutcome]:
+def import_paths(ctx: AppContext, paths: Iterable[Path], allow_backdated: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> Iterator[ImportOutcome]:
     """Record files, folders of them and zip archives of them, one outcome per record file.
 
     A file refused leaves the others alone; a folder or archive that cannot be read at all is one
-    refusal naming it. `allow_backdated`: see `import_record`.
+    refusal naming it. `allow_backdated`: see `import_record`; `progress`: the visits written of a
+    record file given by itself (see `import_record`).
     """
     for path in paths:
         if path.is_dir() or path.suffix.lower() == ".zip":
@@ -286,7 +288,7 @@ def import_paths(ctx: AppContext, paths: Iterable[Path], allow_backdated: bool =
                 yield ImportOutcome(str(path), refusal=str(error))
             continue
         try:
-            yield ImportOutcome(str(path), result=import_file(ctx, path, allow_backdated))
+            yield ImportOutcome(str(path), result=import_file(ctx, path, allow_backdated, progress))
         except InvalidInput as error:
             yield ImportOutcome(str(path), refusal=str(error))
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from exam_app.clinical.assess import VisitAssessment, assess_visits
 from exam_app.clinical.record import ExamRecord, Patient, Visit
 from exam_app.interop.exam_record import RecordError, read_exam_record, visit_document
 from exam_app.services.as_signed import (
@@ -15,21 +20,25 @@ from exam_app.services.as_signed import (
     ChangedAssessment,
     changed_answers,
     current_answers,
-    record_as_signed,
+    summary,
 )
 from exam_app.services.concurrency import retried_on_conflict
 from exam_app.services.context import AppContext, InvalidInput, require_patient
+from exam_app.services.next_examination import intervals_in, plan_values, plan_without_reviews
 from exam_app.services.patients import flush_new_patient
 from exam_app.services.visits import check_visit
-from exam_app.services.worklist import refresh_status
+from exam_app.services.worklist import refresh_status, status_values
 from exam_app.store import models
-from exam_app.store.audit_trail import visit_content_hash
+from exam_app.store.audit_trail import content_hash
+from exam_app.store.database import insert_many
 from exam_app.store.records import (
+    FINDING_COLUMNS,
+    finding_rows,
     patient_from_row,
     record_from_rows,
     set_patient_fields,
-    set_visit_fields,
     visit_from_row,
+    visit_values,
 )
 from exam_app.store.repository import (
     audit,
@@ -80,17 +89,30 @@ def _line_and_column(data: bytes, offset: int) -> str:
     return f"line {line} column {offset - line_start + 1}"
 
 
+# Visits written per statement: the rows of one batch are all that is held besides the file's record.
+IMPORT_BATCH = 250
+# The version an imported visit starts at: the import wrote each visit, then its assessment, before it
+# wrote them in bulk; visits imported since agree with those imported before.
+IMPORTED_VERSION = 2
+
+
 @retried_on_conflict
-def import_record(ctx: AppContext, record: ExamRecord, source: str, allow_backdated: bool = False) -> ImportResult:
+def import_record(ctx: AppContext, record: ExamRecord, source: str, allow_backdated: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Store the record's patient (if new) and the visits not stored yet, as signed visits.
 
     A visit at a stored time whose findings differ is a conflict: nothing is stored. A visit examined
     before the patient's latest signed visit would change the assessment of visits already signed
     (and of letters issued from them): refused unless `allow_backdated`; then the signed visits whose
     assessment changes are returned and audited, and each keeps the assessment it was signed with.
+
+    The new visits, their findings and worksheets are written in bulk, `IMPORT_BATCH` visits a
+    statement, all in one transaction; `progress(done, total)` is called after each batch of a file
+    holding more than one.
     """
     ctx.require("import")
     now = datetime.now(UTC)
+    days = ctx.window_days
     with ctx.db.session(write=True) as session:
         patient = patient_by_record_number(session, record.patient.record_number)
         created = patient is None
@@ -107,16 +129,17 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str, allow_backda
         latest_signed = max((v.examined_at for v in signed_rows.values()), default=None)
         before: dict[int, dict[str, Any]] | None = None
         backdated = 0
-        added_rows: list[models.Visit] = []
-        added = already = 0
+        new: dict[datetime, Visit] = {}
+        already = 0
         for index, visit in enumerate(record.visits):
             try:
                 check_visit(visit, patient.birth_date)  # the stored birth date, if the file gives none
             except InvalidInput as error:
                 raise InvalidInput(f"{source}: visits[{index}]: {error}") from None
             existing = stored.get(visit.examined_at)
-            if existing is not None:
-                if _same_visit(visit_from_row(existing), visit):
+            earlier = visit_from_row(existing) if existing is not None else new.get(visit.examined_at)
+            if earlier is not None:
+                if _same_visit(earlier, visit):
                     already += 1
                     continue
                 raise InvalidInput(
@@ -131,28 +154,30 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str, allow_backda
                         "change the assessment of visits already signed (and of letters issued from them); nothing "
                         "was imported. Import with --allow-backdated to list and record the changes")
                 if before is None:
-                    before = current_answers(session, patient.id, ctx.window_days)
+                    before = current_answers(session, patient.id, days)
                 backdated += 1
-            row = models.Visit(patient_id=patient.id, status=VisitStatus.SIGNED, created_by_id=ctx.user.id,
-                               signed_by_id=ctx.user.id, signed_at=now)
-            set_visit_fields(row, visit)
-            session.add(row)
-            stored[visit.examined_at] = row
-            added_rows.append(row)
-            added += 1
-        session.flush()
+            new[visit.examined_at] = visit
+        added = len(new)
         changed: list[ChangedAssessment] = []
+        fingerprints: dict[str, str] = {}
         if added:
-            refresh_status(session, patient, ctx.window_days)
-            record_as_signed(session, patient.id, [r.id for r in added_rows], ctx.window_days, IMPORTED)
+            visits = list(new.values())
+            answers = _answers_when_imported(list(signed_rows.values()), visits, days)
+            ids = _write_visits(session, patient.id, visits, answers, ctx.user.id, now, days, progress)
+            fingerprints = {str(visit_id): content_hash(patient.id, visit)
+                            for visit_id, visit in zip(ids, visits, strict=True)}
+            if created:  # every signed visit is one of the file's
+                last = {id(visit): visit_id for visit_id, visit in zip(ids, visits, strict=True)}[id(answers[-1][0])]
+                _write_new_status(session, patient.id, last, [a for _, a in answers], days)
+            else:
+                refresh_status(session, patient, days)
             if before is not None:
-                changed = changed_answers(before, current_answers(session, patient.id, ctx.window_days),
-                                          signed_rows)
+                changed = changed_answers(before, current_answers(session, patient.id, days), signed_rows)
         # Who imported it, and the examiners the file names, are kept apart.
         audit(session, ctx.user.id, "record_imported", "patient", patient.record_number,
               {"source": source, "patient_created": created, "visits_added": added, "backdated": backdated,
                "examiners": sorted({v.examiner for v in record.visits if v.examiner}),
-               "visits": {str(r.id): visit_content_hash(r) for r in added_rows}}, patient=patient.record_number)
+               "visits": fingerprints}, patient=patient.record_number)
         if backdated:
             audit(session, ctx.user.id, "backdated_import", "patient", patient.record_number, {
                 "source": source, "visits_backdated": backdated,
@@ -160,6 +185,57 @@ def import_record(ctx: AppContext, record: ExamRecord, source: str, allow_backda
                                          "changes": list(c.changes), "as_signed": c.as_signed}
                                         for c in changed]})
         return ImportResult(patient.record_number, created, added, already, backdated, tuple(changed))
+
+
+def _answers_when_imported(signed: list[models.Visit], new: list[Visit],
+                           days: int) -> list[tuple[Visit | None, VisitAssessment]]:
+    """The engine's answer for each of the patient's signed visits once the new ones are stored, in
+    order of examination, each with its new visit (None for a visit signed before)."""
+    visits: list[tuple[datetime, Visit | None, Visit]] = [(row.examined_at, None, visit_from_row(row))
+                                                           for row in signed]
+    visits += [(visit.examined_at, visit, visit) for visit in new]
+    visits.sort(key=lambda entry: entry[0])
+    assessments = assess_visits([read for _, _, read in visits], days)
+    return [(added, assessment) for (_, added, _), assessment in zip(visits, assessments, strict=True)]
+
+
+def _write_visits(session: Session, patient_id: int, new: list[Visit],
+                  answers: list[tuple[Visit | None, VisitAssessment]], user_id: int, now: datetime, days: int,
+                  progress: Callable[[int, int], None] | None) -> list[int]:
+    """Insert the new visits as signed (each with the assessment it is imported with), their findings
+    and worksheets, `IMPORT_BATCH` at a time. Returns the visits' ids, in the order of `new`."""
+    kept = {id(visit): summary(assessment, days, IMPORTED) for visit, assessment in answers if visit is not None}
+    tables = models.Base.metadata.tables
+    visits = tables["visits"]
+    connection = session.connection()
+    written: list[int] = []
+    for start in range(0, len(new), IMPORT_BATCH):
+        batch = new[start:start + IMPORT_BATCH]
+        ids = connection.execute(
+            insert(visits).returning(visits.c.id, sort_by_parameter_order=True),
+            [visit_values(visit) | {"patient_id": patient_id, "status": VisitStatus.SIGNED,
+                                    "created_by_id": user_id, "signed_by_id": user_id, "signed_at": now,
+                                    "signed_assessment": kept[id(visit)], "version": IMPORTED_VERSION}
+             for visit in batch]).scalars().all()
+        findings = [(visit_id, *row) for visit_id, visit in zip(ids, batch, strict=True) for row in finding_rows(visit)]
+        insert_many(session, tables["findings"], ("visit_id", *FINDING_COLUMNS), findings)
+        sheets = [{"visit_id": visit_id, "entries": dict(visit.isncsci)}
+                  for visit_id, visit in zip(ids, batch, strict=True) if visit.isncsci is not None]
+        if sheets:
+            connection.execute(insert(tables["isncsci_worksheets"]), sheets)
+        written += ids
+        if progress is not None and len(new) > IMPORT_BATCH:  # a file written in one statement needs no bar
+            progress(len(written), len(new))
+    return written
+
+
+def _write_new_status(session: Session, patient_id: int, last_visit_id: int,
+                      assessments: list[VisitAssessment], days: int) -> None:
+    """The status row of a patient this import created: every signed visit is one of the file's, and
+    none has a doctor's note or a recall mark yet."""
+    session.connection().execute(insert(models.Base.metadata.tables["patient_status"]), [
+        {"patient_id": patient_id} | status_values(assessments, last_visit_id, days)
+        | plan_values(plan_without_reviews(assessments, intervals_in(session)))])
 
 
 def _written(rows: dict[int, models.Visit], at: datetime) -> str:
@@ -194,8 +270,9 @@ def _identity(patient: Patient) -> str:
     return f"{name} ({born})"
 
 
-def import_file(ctx: AppContext, path: Path, allow_backdated: bool = False) -> ImportResult:
-    return import_record(ctx, read_record_file(path), str(path), allow_backdated)
+def import_file(ctx: AppContext, path: Path, allow_backdated: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    return import_record(ctx, read_record_file(path), str(path), allow_backdated, progress)
 
 
 def _same_visit(a: Visit, b: Visit) -> bool:

@@ -15,6 +15,7 @@ from exam_app.clinical.record import Visit
 from exam_app.interop.exam_record import visit_document
 from exam_app.services.context import AppContext
 from exam_app.services.records import import_file
+from exam_app.services.worklist import refresh_status
 from exam_app.store import models
 from exam_app.store.audit_trail import visit_content_hash
 from exam_app.store.records import visit_from_row
@@ -89,6 +90,16 @@ def test_each_fingerprint_is_the_visit_as_read_back(ctx: AppContext, tmp_path: P
         assert fingerprints == {visit_id: visit_content_hash(row) for visit_id, row in visits.items()}
         assert all(visit_from_row(row).isncsci is None for row in visits.values()
                    if row.isncsci_worksheet is None)
+
+
+def test_a_new_patients_status_row_is_the_one_computed_again_from_the_stored_visits(
+        ctx: AppContext, tmp_path: Path) -> None:
+    import_file(ctx, write(tmp_path / "all.json", clinic_file()))
+    written = stored_rows(ctx)["patient_status"]
+    with ctx.db.session(write=True) as session:
+        refresh_status(session, session.scalars(select(models.Patient)).one(), ctx.window_days)
+    assert stored_rows(ctx)["patient_status"] == written
+    assert written[0]["last_visit_id"] == 43
 
 
 if __name__ == "__main__":  # writes the expected rows from the import as it stands
