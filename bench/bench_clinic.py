@@ -15,6 +15,8 @@ they were made. Figures:
   command line); floor: a bare PySide6 window's first paint, as a process.
 - worklist: the worklist panel refreshed on screen; floor: its SQL through the driver.
 - comparison: a 200-visit patient's comparison on screen; floor: its finding rows by raw SQL.
+- import: `exam-app import` of a 1,000-visit file into an empty clinic as a process, in visits a
+  second (best of 3); floor: the driver's executemany of the same patient, visit and finding rows.
 - letter: the CPU time of a referral letter with everything in it; floor: a one-paragraph
   Platypus document.
 
@@ -104,6 +106,39 @@ def executemany_floor(folder: Path) -> float:
         target.close()
     source.close()
     return seconds
+
+
+# ------------------------------------------------------------------ import
+
+
+IMPORTED_VISITS = 1000
+
+
+def import_rates() -> tuple[float, float]:
+    """Visits a second of `exam-app import` of a 1,000-visit file into an empty clinic (as a process),
+    and of the driver's executemany of the same patient, visit and finding rows (its floor)."""
+    from datetime import UTC, datetime, timedelta
+
+    from exam_app.clinical.normal_findings import normal_examination
+    from exam_app.clinical.record import Visit
+    from exam_app.interop.exam_record import FORMAT, visit_document
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=IMPORTED_VISITS)
+    document = {"format": FORMAT, "patient": {"record_number": "IMPORT-1000", "family_name": "Doe"},
+                "visits": [visit_document(normal_examination(Visit(examined_at=start + timedelta(hours=20 * i),
+                                                                   examiner="pt.smith")))
+                           for i in range(IMPORTED_VISITS)]}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        source = folder / "record.json"
+        source.write_text(json.dumps(document), encoding="utf-8")
+        exam_app("--data-dir", str(folder), "user", "add", ADMIN, "--role", "admin", "--full-name",
+                 "Clinic administrator", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        started = time.perf_counter()
+        exam_app("--data-dir", str(folder), "--user", ADMIN, "import", str(source))
+        seconds = time.perf_counter() - started
+        floor = executemany_floor(folder)
+    return IMPORTED_VISITS / seconds, IMPORTED_VISITS / floor
 
 
 # ------------------------------------------------------------------ search
@@ -383,6 +418,8 @@ def main() -> int:
 
     results["memory_after_worklist_patient_comparison"] = figure(session_memory(largest, RECORD_NUMBER), "MiB",
                                                                  bare_mib, 300.0)
+    rate, floor_rate = max(import_rates() for _ in range(3))
+    results["import_1000_visits"] = figure(rate, "visits/s", floor_rate, 1000.0, lower_is_better=False)
     letters, floor = letter_times()
     results["letter_cpu"] = figure(statistics.median(letters), "ms", statistics.median(floor), 150.0)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
