@@ -9,20 +9,28 @@ whenever they change, so the worklist is one indexed query however large the cli
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, Unicode, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from exam_app.clinical.assess import VisitAssessment, assess_visits
-from exam_app.clinical.next_examination import DueState, end_of_day, listed_as_due, next_examination_tables
+from exam_app.clinical.next_examination import (
+    DueState,
+    NextExamination,
+    due_state,
+    end_of_day,
+    listed_as_due,
+    next_examination_tables,
+)
 from exam_app.clinical.urgency import EMERGENCY, SAME_DAY, patient_urgency, worklist_priority
 from exam_app.clinical.window import WindowStatus, window_status
 from exam_app.services.context import AppContext, clinic_window_days
-from exam_app.services.next_examination import fill_missing_plans, state_of, store_plan
+from exam_app.services.next_examination import fill_missing_plans, store_plan
 from exam_app.services.recall import RecallState, recall_state
 from exam_app.store import models
 from exam_app.store.database import Database
@@ -138,7 +146,14 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
     """
     moment = now or datetime.now().astimezone()
     status, patient = models.PatientStatus, models.Patient
-    columns = (status, patient.record_number, patient.family_name, patient.given_name, patient.contact)
+    # The columns the entries need, as plain rows: an ORM object a row cost more than the rest together.
+    # The JSON documents come as the driver gives them, decoded only for the rows listed (see `_documents`).
+    documents = [type_coerce(column, Unicode).label(column.key)
+                 for column in (status.worsening_findings, status.next_exam, status.recall)]
+    columns: tuple[Any, ...] = (
+        status.patient_id, status.last_examined_at, status.onset, status.window_days, status.urgency, status.pattern,
+        status.nerve, status.lems_left, status.lems_right, status.last_worsened_at, status.progression_within_window,
+        *documents, patient.record_number, patient.family_name, patient.given_name, patient.contact)
     end_of_today = end_of_day(moment)
     overdue_since = moment - timedelta(days=max(next_examination_tables()["overdue_listed_days"],
                                                 rules().window_days.max))
@@ -166,23 +181,25 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
         for tier in (EMERGENCY, SAME_DAY)]
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
-        rows = []
+        rows: list[Row[Any]] = []
         if not due_only:
             urgent = [row for query in recently_urgent for row in session.execute(query).all()]
-            rows = sorted(urgent, key=lambda row: row[0].last_examined_at or moment, reverse=True)[:limit]
+            rows = sorted(urgent, key=lambda row: row.last_examined_at or moment, reverse=True)[:limit]
             rows += [row for query in (recently_worse, open_windows) for row in session.execute(query).all()]
-        listed = {row.patient_id: (row, rn, family, given, contact) for row, rn, family, given, contact in rows}
-        due = {row.patient_id: (row, rn, family, given, contact)
-               for query in (due_exams, due_reviews)
-               for row, rn, family, given, contact in session.execute(query).all()}
-    entries = [_entry(row, rn, family, given, days, moment, contact)
-               for row, rn, family, given, contact in listed.values()]
+        listed = {row.patient_id: row for row in rows}
+        due = {row.patient_id: row for query in (due_exams, due_reviews) for row in session.execute(query).all()}
+    # Ordered without the documents (the order needs none but the next examination of the due); the
+    # documents decoded for the rows kept.
+    entries = [(_entry(row, days, moment), row) for row in listed.values()]
     # A lapsed window rule or a review overdue too long is in the scans' range but not due: read each.
-    entries += [entry for patient_id, (row, rn, family, given, contact) in due.items() if patient_id not in listed
-                for entry in [_entry(row, rn, family, given, days, moment, contact)]
-                if entry.next_examination is not None and listed_as_due(entry.next_examination, moment)]
-    entries.sort(key=_due_order if due_only else _order)
-    return entries[:limit]
+    for patient_id, row in due.items():
+        if patient_id not in listed:
+            state = _next_examination(row, moment)
+            if state is not None and listed_as_due(state, moment):
+                entries.append((_entry(row, days, moment, state), row))
+    order = _due_order if due_only else _order
+    entries.sort(key=lambda pair: order(pair[0]))
+    return [_documents(entry, row, moment) for entry, row in entries[:limit]]
 
 
 def _due_order(entry: WorklistEntry) -> tuple[int, float, str]:
@@ -202,13 +219,15 @@ def _order(entry: WorklistEntry) -> tuple[int, int, float]:
     return worklist_priority(entry.urgency), 1, -worse.timestamp()
 
 
-def _entry(row: models.PatientStatus, record_number: str, family: str | None, given: str | None,
-           window_days: int, now: datetime, contact: str | None = None) -> WorklistEntry:
+def _entry(row: Row[Any], window_days: int, now: datetime,
+           next_examination: DueState | None = None) -> WorklistEntry:
+    """The entry of one row of `worklist`'s columns, without what its documents say (`_documents`)."""
     assert row.last_examined_at is not None
     window = window_status(row.onset, row.window_days or window_days, now)
+    record_number = row.record_number
     return WorklistEntry(
         record_number=record_number,
-        name=", ".join(n for n in (family, given) if n) or record_number,
+        name=", ".join(n for n in (row.family_name, row.given_name) if n) or record_number,
         last_examined_at=row.last_examined_at,
         urgency=patient_urgency(row.urgency, row.progression_within_window and window.within),
         last_visit_urgency=row.urgency,
@@ -219,8 +238,26 @@ def _entry(row: models.PatientStatus, record_number: str, family: str | None, gi
         window=window,
         last_worsened_at=row.last_worsened_at,
         progression_within_window=row.progression_within_window,
-        changes=tuple(row.worsening_findings.get("changes", ())),
-        contact=contact,
-        next_examination=state_of(row, now),
-        recall=recall_state(row.recall),
+        changes=(),
+        contact=row.contact,
+        next_examination=next_examination,
     )
+
+
+def _documents(entry: WorklistEntry, row: Row[Any], now: datetime) -> WorklistEntry:
+    """The entry with the worsened findings, the next examination and the recall of its row."""
+    return replace(
+        entry, changes=tuple((_decoded(row.worsening_findings) or {}).get("changes", ())),
+        next_examination=(entry.next_examination if entry.next_examination is not None
+                          else _next_examination(row, now)),
+        recall=recall_state(_decoded(row.recall)))
+
+
+def _next_examination(row: Row[Any], now: datetime) -> DueState | None:
+    plan = _decoded(row.next_exam)
+    return due_state(NextExamination.from_json(plan), now) if plan else None
+
+
+def _decoded(document: str | dict[str, Any] | None) -> Any:
+    """A JSON column read as text (SQLite) or already decoded by the driver (PostgreSQL)."""
+    return json.loads(document) if isinstance(document, str) else document
