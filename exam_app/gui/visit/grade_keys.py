@@ -6,7 +6,9 @@ tag (none, `*`, `**`); `N` means not testable. A key that would make an invalid 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QTableView
 
 from exam_app.clinical.grades import is_motor_grade, is_sensory_score
 from exam_app.clinical.isncsci import isncsci_tables
@@ -59,3 +61,40 @@ def typed_isncsci_score(current: str, key: str, motor: bool) -> str | None:
     else:
         return None
     return candidate if candidate in allowed else None
+
+
+class TypedGrid(QTableView):
+    """A grid typed at speed (the motor grid, the ISNCSCI worksheet): a modifier or tag typed after a
+    digit belongs to the box typed just before it, though the cursor has moved on. Any other key, a
+    click or leaving the grid ends that; a key sent alone on the way to another (Shift before `+` or
+    `*`) does not. Subclasses handle the keys in `type_key`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_typed: QModelIndex | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in MODIFIER_ONLY_KEYS:
+            super().keyPressEvent(event)
+            return
+        just_typed, self._last_typed = self._last_typed, None
+        self.type_key(event, just_typed)
+
+    def type_key(self, event: QKeyEvent, just_typed: QModelIndex | None) -> None:
+        """A key typed in the grid; `just_typed` is the box typed just before it, if any."""
+        super().keyPressEvent(event)
+
+    def typed_at(self, index: QModelIndex) -> None:
+        """`index` was just typed: a modifier or tag that follows belongs to it."""
+        self._last_typed = QModelIndex(index)
+
+    def forget_typed(self) -> None:
+        self._last_typed = None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._last_typed = None
+        super().mousePressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._last_typed = None
+        super().focusOutEvent(event)

@@ -24,7 +24,7 @@ from html import escape
 from typing import Any, ClassVar, Literal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFocusEvent, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -53,7 +52,7 @@ from exam_app.clinical.isncsci import (
 )
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.grade_keys import MODIFIER_ONLY_KEYS, typed_isncsci_score
+from exam_app.gui.visit.grade_keys import TypedGrid, typed_isncsci_score
 from exam_app.gui.whole_body_chart import WholeBodyChart
 from exam_app.presentation import isncsci_words, palette, words
 
@@ -147,7 +146,7 @@ class WorksheetModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-class WorksheetGrid(QTableView):
+class WorksheetGrid(TypedGrid):
     """The worksheet typed at speed (see the module's docstring)."""
 
     typed = Signal(int, int, str)  # row, column, the box's new value ("" cleared)
@@ -164,16 +163,11 @@ class WorksheetGrid(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(24)
-        self._last_typed: QModelIndex | None = None
         self.setCurrentIndex(model.index(0, 1))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in MODIFIER_ONLY_KEYS:  # Shift on its way to *: the box just typed stays the target
-            super().keyPressEvent(event)
-            return
+    def type_key(self, event: QKeyEvent, just_typed: QModelIndex | None) -> None:
         index = self.currentIndex()
         text = event.text()
-        just_typed, self._last_typed = self._last_typed, None
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid():
             self.typed.emit(index.row(), index.column(), "")
             return
@@ -182,26 +176,18 @@ class WorksheetGrid(QTableView):
             return
         if not text or not index.isValid() or event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            super().keyPressEvent(event)
+            super().type_key(event, None)
             return
         target = just_typed if text == "*" and just_typed is not None else index
         current = self.sheet.value(target.row(), target.column())
         new = typed_isncsci_score(current, text, self.sheet.is_motor(target.column()))
         if new is None or self.sheet.key(target.row(), target.column()) is None:
-            super().keyPressEvent(event)
+            super().type_key(event, None)
             return
         self.typed.emit(target.row(), target.column(), new)
-        self._last_typed = QModelIndex(target)
+        self.typed_at(target)
         if text != "*":
             self._advance(target)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._last_typed = None
-        super().mousePressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self._last_typed = None
-        super().focusOutEvent(event)
 
     def _advance(self, index: QModelIndex) -> None:
         """Down the column to its next box; from the bottom, the top of the next column."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from exam_app.clinical.normal_findings import MOTOR, with_remaining_normal
 from exam_app.clinical.vocabulary import LEFT, RIGHT, SIDES, MotorItem, vocabulary
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.visit.controller import VisitController
-from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, MODIFIER_ONLY_KEYS, typed_grade
+from exam_app.gui.visit.grade_keys import MODIFIER_KEYS, TypedGrid, typed_grade
 from exam_app.presentation import palette
 from exam_app.tables import motor_guide
 
@@ -121,7 +120,7 @@ class MotorGridModel(QAbstractTableModel):
         return True
 
 
-class MotorGrid(QTableView):
+class MotorGrid(TypedGrid):
     """The grid, typed at speed: a digit sets the grade and moves down; +, -, * adjust the grade
     just typed; N is NT; Delete clears; arrows, Tab and Enter move."""
 
@@ -142,18 +141,11 @@ class MotorGrid(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(column, 90)
         self.verticalHeader().setDefaultSectionSize(34)
-        self._last_typed: QModelIndex | None = None
         self.setCurrentIndex(model.index(0, MotorGridModel.LEFT_GRADE))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in MODIFIER_ONLY_KEYS:  # Shift on its way to + or *: the grade just typed stays
-            super().keyPressEvent(event)
-            return
+    def type_key(self, event: QKeyEvent, just_typed: QModelIndex | None) -> None:
         index = self.currentIndex()
         text = event.text()
-        # A modifier or tag applies to the grade typed just before it, though the cursor has moved on;
-        # any other key (or a click) ends that, so +, - and * never reach a grade out of sight.
-        just_typed, self._last_typed = self._last_typed, None
         if index.column() not in MotorGridModel.SIDE_OF_COLUMN or not text or event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid():
@@ -162,7 +154,7 @@ class MotorGrid(QTableView):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self._advance(index)
                 return
-            super().keyPressEvent(event)
+            super().type_key(event, None)
             return
         target = just_typed if text in MODIFIER_KEYS and just_typed is not None else index
         side = MotorGridModel.SIDE_OF_COLUMN[target.column()]
@@ -171,25 +163,17 @@ class MotorGrid(QTableView):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.grid_model.setData(index, "")
             else:
-                super().keyPressEvent(event)
+                super().type_key(event, None)
             return
         self.grid_model.controller.set_motor(self.grid_model.items[target.row()].id, side, new)
-        self._last_typed = QModelIndex(target)
+        self.typed_at(target)
         if text not in MODIFIER_KEYS:
             self._advance(target)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._last_typed = None
-        super().mousePressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self._last_typed = None
-        super().focusOutEvent(event)
 
     def focus_cell(self, item_id: str, side: str) -> None:
         row = [m.id for m in self.grid_model.items].index(item_id)
         column = MotorGridModel.LEFT_GRADE if side == LEFT else MotorGridModel.RIGHT_GRADE
-        self._last_typed = None
+        self.forget_typed()
         self.setCurrentIndex(self.grid_model.index(row, column))
         self.setFocus()
 
