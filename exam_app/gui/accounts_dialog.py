@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.gui.forms import lay_out_form, password_fields
 from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.services import accounts
@@ -49,13 +49,6 @@ class AccountTableModel(RowsTableModel):
                 )[index.column()]
 
 
-def _password_fields() -> tuple[QLineEdit, QLineEdit]:
-    fields = (QLineEdit(), QLineEdit())
-    for field in fields:
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-    return fields
-
-
 class AccountDialog(QDialog):
     """A new account: who, which role, what they sign with, and a first password."""
 
@@ -71,7 +64,7 @@ class AccountDialog(QDialog):
         self.registration = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
-        self.password, self.again = _password_fields()
+        self.password, self.again = password_fields()
         form = QFormLayout()
         shortest = roles().accounts.min_password_length
         for label, field in (("User name", self.username), ("Full name (signs visits and letters)", self.full_name),
@@ -81,16 +74,7 @@ class AccountDialog(QDialog):
                              ("The same again", self.again)):
             field.setAccessibleName(label)
             form.addRow(label, field)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Add the account", QDialogButtonBox.ButtonRole.AcceptRole).clicked.connect(self.add)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = lay_out_form(self, "Add the account", self.add, form)
 
     def add(self) -> None:
         if self.password.text() != self.again.text():
@@ -227,23 +211,14 @@ class ChangePasswordDialog(QDialog):
         self.setWindowTitle("Change my password")
         self.current = QLineEdit()
         self.current.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password, self.again = _password_fields()
+        self.password, self.again = password_fields()
         form = QFormLayout()
         for label, field in (("Current password", self.current),
                              (f"New password (at least {roles().accounts.min_password_length} characters)",
                               self.password), ("The same again", self.again)):
             field.setAccessibleName(label)
             form.addRow(label, field)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Change the password", QDialogButtonBox.ButtonRole.AcceptRole).clicked.connect(self.change)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = lay_out_form(self, "Change the password", self.change, form)
 
     def change(self) -> None:
         if self.password.text() != self.again.text():

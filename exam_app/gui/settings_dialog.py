@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -19,10 +18,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
+from exam_app.gui.forms import lay_out_form
 from exam_app.report.referral import Letterhead
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.settings import IDLE_LOCK_RANGE, ClinicSettings, check_logo, clinic_settings, save_settings
@@ -77,17 +76,7 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         period_form.addRow(note)
 
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Save settings", QDialogButtonBox.ButtonRole.AcceptRole).clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(period)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = lay_out_form(self, "Save settings", self.save, head, period)
         self._show_logo(self.logo)
         self.resize(620, self.sizeHint().height())
 

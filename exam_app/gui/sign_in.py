@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app.gui.forms import lay_out_form, password_fields
 from exam_app.services.accounts import NewAccount, create_first_administrator, sign_in
 from exam_app.services.context import ActingUser, ServiceError
 from exam_app.store.database import Database
@@ -107,10 +107,7 @@ class FirstAdministratorDialog(QDialog):
         intro.setWordWrap(True)
         self.username = QLineEdit("admin")
         self.full_name = QLineEdit()
-        self.password = QLineEdit()
-        self.again = QLineEdit()
-        for field in (self.password, self.again):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password, self.again = password_fields()
         form = QFormLayout()
         for label, field in (("User name", self.username), ("Full name", self.full_name),
                              (f"Password (at least {roles().accounts.min_password_length} characters)", self.password),
@@ -119,18 +116,7 @@ class FirstAdministratorDialog(QDialog):
             field.setMinimumWidth(300)  # a full name shows whole
             form.addRow(label, field)
         self.setMinimumWidth(600)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        create = buttons.addButton("Create the account", QDialogButtonBox.ButtonRole.AcceptRole)
-        create.clicked.connect(self.create_account)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = lay_out_form(self, "Create the account", self.create_account, intro, form)
 
     def create_account(self) -> None:
         if self.password.text() != self.again.text():
