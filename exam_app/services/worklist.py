@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -181,55 +181,66 @@ def worklist(ctx: AppContext, now: datetime | None = None, limit: int = 500,
         for tier in (EMERGENCY, SAME_DAY)]
     days = ctx.window_days  # a setting read from the database: once, not once a row
     with ctx.db.session() as session:
+        connection = session.connection()  # plain rows: the ORM's loading would add nothing but time
         rows: list[Row[Any]] = []
         if not due_only:
-            urgent = [row for query in recently_urgent for row in session.execute(query).all()]
+            urgent = [row for query in recently_urgent for row in connection.execute(query).all()]
             rows = sorted(urgent, key=lambda row: row.last_examined_at or moment, reverse=True)[:limit]
-            rows += [row for query in (recently_worse, open_windows) for row in session.execute(query).all()]
-        listed = {row.patient_id: row for row in rows}
-        due = {row.patient_id: row for query in (due_exams, due_reviews) for row in session.execute(query).all()}
-    # Ordered without the documents (the order needs none but the next examination of the due); the
-    # documents decoded for the rows kept.
-    entries = [(_entry(row, days, moment), row) for row in listed.values()]
+            rows += [row for query in (recently_worse, open_windows) for row in connection.execute(query).all()]
+        listed: dict[int, tuple[Row[Any], DueState | None]] = {row.patient_id: (row, None) for row in rows}
+        due = {row.patient_id: row for query in (due_exams, due_reviews) for row in connection.execute(query).all()}
     # A lapsed window rule or a review overdue too long is in the scans' range but not due: read each.
     for patient_id, row in due.items():
         if patient_id not in listed:
             state = _next_examination(row, moment)
             if state is not None and listed_as_due(state, moment):
-                entries.append((_entry(row, days, moment, state), row))
+                listed[patient_id] = (row, state)
+    # Ordered by what the order needs (the window, the urgency, the next examination of the due); the
+    # entries made, and their documents decoded, for the rows kept only.
     order = _due_order if due_only else _order
-    entries.sort(key=lambda pair: order(pair[0]))
-    return [_documents(entry, row, moment) for entry, row in entries[:limit]]
+    kept = sorted(listed.values(), key=lambda pair: order(pair[0], pair[1], days, moment))[:limit]
+    return [_entry(row, days, moment, state) for row, state in kept]
 
 
-def _due_order(entry: WorklistEntry) -> tuple[int, float, str]:
+def _due_order(row: Row[Any], state: DueState | None, _window_days: int, _now: datetime) -> tuple[int, float, str]:
     """Overdue inside an open window first; then by the time due, the most overdue first."""
-    state = entry.next_examination
     assert state is not None and state.due is not None
-    return (0 if state.overdue_in_open_window else 1), state.due.timestamp(), entry.name
+    return (0 if state.overdue_in_open_window else 1), state.due.timestamp(), _name(row)
 
 
-def _order(entry: WorklistEntry) -> tuple[int, int, float]:
+def _order(row: Row[Any], _state: DueState | None, window_days: int, now: datetime) -> tuple[int, int, float]:
     """Emergency and same day first; then open windows, least time left first; then closed windows,
     the most recent worsening first."""
-    left = entry.window.time_left
-    if entry.window.within and left is not None:
-        return worklist_priority(entry.urgency), 0, left.total_seconds()
-    worse = entry.last_worsened_at or entry.last_examined_at
-    return worklist_priority(entry.urgency), 1, -worse.timestamp()
+    window = _window(row, window_days, now)
+    priority = worklist_priority(_urgency(row, window))
+    left = window.time_left
+    if window.within and left is not None:
+        return priority, 0, left.total_seconds()
+    worse = row.last_worsened_at or row.last_examined_at
+    return priority, 1, -worse.timestamp()
 
 
-def _entry(row: Row[Any], window_days: int, now: datetime,
-           next_examination: DueState | None = None) -> WorklistEntry:
-    """The entry of one row of `worklist`'s columns, without what its documents say (`_documents`)."""
+def _window(row: Row[Any], window_days: int, now: datetime) -> WindowStatus:
+    return window_status(row.onset, row.window_days or window_days, now)
+
+
+def _urgency(row: Row[Any], window: WindowStatus) -> str:
+    return patient_urgency(row.urgency, row.progression_within_window and window.within)
+
+
+def _name(row: Row[Any]) -> str:
+    return ", ".join(n for n in (row.family_name, row.given_name) if n) or row.record_number
+
+
+def _entry(row: Row[Any], window_days: int, now: datetime, next_examination: DueState | None) -> WorklistEntry:
+    """The entry of one row of `worklist`'s columns, its documents decoded."""
     assert row.last_examined_at is not None
-    window = window_status(row.onset, row.window_days or window_days, now)
-    record_number = row.record_number
+    window = _window(row, window_days, now)
     return WorklistEntry(
-        record_number=record_number,
-        name=", ".join(n for n in (row.family_name, row.given_name) if n) or record_number,
+        record_number=row.record_number,
+        name=_name(row),
         last_examined_at=row.last_examined_at,
-        urgency=patient_urgency(row.urgency, row.progression_within_window and window.within),
+        urgency=_urgency(row, window),
         last_visit_urgency=row.urgency,
         pattern=row.pattern,
         nerve=row.nerve,
@@ -238,19 +249,11 @@ def _entry(row: Row[Any], window_days: int, now: datetime,
         window=window,
         last_worsened_at=row.last_worsened_at,
         progression_within_window=row.progression_within_window,
-        changes=(),
+        changes=tuple((_decoded(row.worsening_findings) or {}).get("changes", ())),
         contact=row.contact,
-        next_examination=next_examination,
+        next_examination=next_examination if next_examination is not None else _next_examination(row, now),
+        recall=recall_state(_decoded(row.recall)),
     )
-
-
-def _documents(entry: WorklistEntry, row: Row[Any], now: datetime) -> WorklistEntry:
-    """The entry with the worsened findings, the next examination and the recall of its row."""
-    return replace(
-        entry, changes=tuple((_decoded(row.worsening_findings) or {}).get("changes", ())),
-        next_examination=(entry.next_examination if entry.next_examination is not None
-                          else _next_examination(row, now)),
-        recall=recall_state(_decoded(row.recall)))
 
 
 def _next_examination(row: Row[Any], now: datetime) -> DueState | None:

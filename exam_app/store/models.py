@@ -326,8 +326,12 @@ class PatientStatus(Base):
     """
 
     __tablename__ = "patient_status"
-    # Emergency and same-day patients come first on the worklist, whatever their window.
-    __table_args__ = (Index("ix_patient_status_urgency_examined", "urgency", "last_examined_at"),)
+    __table_args__ = (
+        # Emergency and same-day patients come first on the worklist, whatever their window.
+        Index("ix_patient_status_urgency_examined", "urgency", "last_examined_at"),
+        # The recent worsenings of closed windows: the window read off the index, not the row.
+        Index("ix_patient_status_worsened_window", "last_worsened_at", "window_ends"),
+    )
 
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
     last_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
@@ -339,7 +343,7 @@ class PatientStatus(Base):
     nerve: Mapped[str | None] = mapped_column(String(32))
     lems_left: Mapped[str | None] = mapped_column(String(4))
     lems_right: Mapped[str | None] = mapped_column(String(4))
-    last_worsened_at: Mapped[datetime | None] = mapped_column(index=True)  # the latest visit that worsened
+    last_worsened_at: Mapped[datetime | None] = mapped_column()  # the latest visit that worsened
     progression_within_window: Mapped[bool] = mapped_column(Boolean, default=False)
     worsening_findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"changes": [...]}
     rules_version: Mapped[int] = mapped_column(Integer, default=1)
