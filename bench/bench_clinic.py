@@ -11,8 +11,10 @@ they were made. Figures:
 - search: keystrokes typed into the patient list, from the text set to the list model updated,
   median and p95 at both sizes and the growth between them; floor: the search's statements
   replayed through the driver.
-- start-up: `exam-app` as a process until the main window's first paint (signed in from the
-  command line); floor: a bare PySide6 window's first paint, as a process.
+- start-up: `exam-app` as a process until its window's first paint (the start window, saying
+  what it waits for) and until the main window's first paint, signed in from the command line
+  (ready: no target, shown beside the same floor); floor: a bare PySide6 window's first paint, as
+  a process.
 - worklist: the worklist panel refreshed on screen; floor: its SQL through the driver.
 - comparison: a 200-visit patient's comparison on screen; floor: its finding rows by raw SQL.
 - import: `exam-app import` of a 1,000-visit file into an empty clinic as a process, in visits a
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +197,7 @@ def p95(values: list[float]) -> float:
 # ------------------------------------------------------------------ start-up and the worklist
 
 _FIRST_PAINT = """
-import os, sys
+import os, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -212,13 +215,21 @@ def walk(window):
     os._exit(0)
 
 class FirstPaint(QObject):
+    # "painted": the first paint of the app's window (its start window, saying what it waits for);
+    # "ready": the first paint of the main window, its patient list usable (a bare window: the same).
+    painted = False
+
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
-            print("painted", peak_kib(), flush=True)
-            if len(sys.argv) < 4:
-                os._exit(0)
-            app.removeEventFilter(self)
-            QTimer.singleShot(0, lambda: walk(watched))
+            if not self.painted:
+                self.painted = True
+                print("painted", time.monotonic(), peak_kib(), flush=True)
+            if sys.argv[1] == "bare" or hasattr(watched, "worklist"):
+                print("ready", time.monotonic(), peak_kib(), flush=True)
+                if len(sys.argv) < 4:
+                    os._exit(0)
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, lambda: walk(watched))
         return False
 
 app = QApplication(sys.argv)
@@ -246,18 +257,27 @@ def session_memory(folder: Path, record_number: str) -> float:
     return int(line.split()[1]) / 1024
 
 
-def first_paint(folder: Path | None) -> tuple[float, float]:
-    """Seconds from starting the process to the first paint of its main window, and its peak MiB."""
+@dataclass(frozen=True)
+class Start:
+    painted: float  # seconds from starting the process to the first paint of its window
+    ready: float  # to the first paint of the main window (signed in, the patient list usable)
+    ready_mib: float  # the process's peak memory then
+
+
+def first_paint(folder: Path | None) -> Start:
+    """The start of a bare PySide6 window (`folder` None) or of the app on that clinic, as a process
+    (signed in from the command line)."""
     args = ["bare"] if folder is None else [str(folder), USER]
     env = dict(os.environ, EXAM_APP_PASSWORD=USER_PASSWORD, PYTHONPATH=str(ROOT))
-    started = time.perf_counter()
+    started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", _FIRST_PAINT, *args], env=env, capture_output=True, text=True,
                           check=False, timeout=300)
-    seconds = time.perf_counter() - started
-    line = next((row for row in done.stdout.splitlines() if row.startswith("painted")), None)
-    if line is None:
+    seen = {row.split()[0]: row.split()[1:] for row in done.stdout.splitlines()
+            if row.startswith(("painted", "ready"))}
+    if "ready" not in seen:
         raise RuntimeError(f"no first paint: {done.stderr[-2000:]}")
-    return seconds, int(line.split()[1]) / 1024
+    return Start(float(seen["painted"][0]) - started, float(seen["ready"][0]) - started,
+                 int(seen["ready"][1]) / 1024)
 
 
 def worklist_times(folder: Path) -> tuple[list[float], list[float]]:
@@ -375,8 +395,9 @@ def letter_times() -> tuple[list[float], list[float]]:
 # ------------------------------------------------------------------ the table
 
 
-def figure(value: float, unit: str, floor: float | None, target: float, lower_is_better: bool = True) -> dict[str, Any]:
-    ok = value <= target if lower_is_better else value >= target
+def figure(value: float, unit: str, floor: float | None, target: float | None,
+           lower_is_better: bool = True) -> dict[str, Any]:
+    ok = None if target is None else value <= target if lower_is_better else value >= target
     return {"value": round(value, 3), "unit": unit, "floor": None if floor is None else round(floor, 3),
             "target": target, "ok": ok}
 
@@ -405,10 +426,12 @@ def main() -> int:
         small, large = min(sizes), max(sizes)
         results["search_growth"] = figure(medians[large] / medians[small], "x", None, 1.5)
     largest = folders[max(sizes)]
-    bare, bare_mib = min(first_paint(None) for _ in range(3))
-    app, app_mib = min(first_paint(largest) for _ in range(3))
-    results["startup_first_paint"] = figure(app, "s", bare, 3 * bare)
-    results["startup_memory"] = figure(app_mib, "MiB", bare_mib, 300.0)
+    bare = min((first_paint(None) for _ in range(3)), key=lambda start: start.painted)
+    app = min((first_paint(largest) for _ in range(3)), key=lambda start: start.ready)
+    results["startup_first_paint"] = figure(app.painted, "s", bare.painted, 3 * bare.painted)
+    # No target in the issue: the time until the main window is usable, beside the same floor.
+    results["startup_ready"] = figure(app.ready, "s", bare.painted, None)
+    results["startup_memory"] = figure(app.ready_mib, "MiB", bare.ready_mib, 300.0)
     screen, floor = worklist_times(largest)
     results["worklist_on_screen"] = figure(statistics.median(screen), "ms", statistics.median(floor), 100.0)
     screen, floor = comparison_times(largest)
@@ -417,7 +440,7 @@ def main() -> int:
     from bench_comparison import RECORD_NUMBER
 
     results["memory_after_worklist_patient_comparison"] = figure(session_memory(largest, RECORD_NUMBER), "MiB",
-                                                                 bare_mib, 300.0)
+                                                                 bare.ready_mib, 300.0)
     rate, floor_rate = max(import_rates() for _ in range(3))
     results["import_1000_visits"] = figure(rate, "visits/s", floor_rate, 1000.0, lower_is_better=False)
     letters, floor = letter_times()
@@ -426,8 +449,9 @@ def main() -> int:
     print(f"{'figure':<24} {'value':>10} {'floor':>10} {'target':>10}  ok")
     for name, row in results.items():
         floor_text = "" if row["floor"] is None else f"{row['floor']:.3g}"
-        print(f"{name:<24} {row['value']:>8.3g} {row['unit']:<2}{floor_text:>9} {row['target']:>10.3g}  "
-              f"{'yes' if row['ok'] else 'NO'}")
+        target_text = "" if row["target"] is None else f"{row['target']:.3g}"
+        verdict = {True: "yes", False: "NO", None: ""}[row["ok"]]
+        print(f"{name:<24} {row['value']:>8.3g} {row['unit']:<2}{floor_text:>9} {target_text:>10}  {verdict}")
     return 0
 
 

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 from exam_app import __version__
 from exam_app.logging_setup import log, start_log, stop_log
 from exam_app.masking import mask_passwords
-from exam_app.services.context import AppContext, InvalidInput, ServiceError
-from exam_app.store.database import DATABASE_URL_VARIABLE, DatabaseError, database_url, default_data_dir
+from exam_app.services.errors import InvalidInput, ServiceError
+from exam_app.store.faults import DatabaseError
+from exam_app.store.location import DATABASE_URL_VARIABLE, database_url, default_data_dir
 from exam_app.tables import rules
 from exam_app.wording import moment
 
 if TYPE_CHECKING:
+    from exam_app.services.context import AppContext
     from exam_app.services.worklist import WorklistEntry
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2

@@ -1,24 +1,31 @@
-"""Starting the desktop app: open the database (migrations first; a damaged one is offered its
-latest backup), then the main window, with automatic backups while it runs."""
+"""Starting the desktop app: its window painted first, then the database opened (migrations first;
+a damaged one is offered its latest backup), someone signed in, and the main window in its place,
+with automatic backups while it runs.
+
+The database machinery and the screens are imported after the first paint (they take most of the
+start): this module imports only Qt and what its errors need at module level.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from exam_app.gui.background import run_in_background
-from exam_app.gui.inputs import install_wheel_guard
+from exam_app.gui.start_window import StartWindow
 from exam_app.logging_setup import log
 from exam_app.masking import mask_passwords
 from exam_app.paths import resource_path
-from exam_app.services.accounts import sign_in
-from exam_app.services.context import ActingUser, AppContext, ServiceError
-from exam_app.services.startup import Clinic, keep_up, open_clinic
-from exam_app.store.database import DatabaseError, database_url
+from exam_app.services.errors import ServiceError
+from exam_app.store.faults import DatabaseError
+
+if TYPE_CHECKING:
+    from exam_app.services.context import ActingUser, AppContext
+    from exam_app.services.startup import Clinic
 
 
 def style_sheet() -> str:
@@ -26,6 +33,8 @@ def style_sheet() -> str:
 
 
 def make_application() -> QApplication:
+    from exam_app.gui.inputs import install_wheel_guard
+
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
@@ -64,20 +73,28 @@ def run_app(data_dir: Path | None = None, url: str | None = None, username: str 
             password: str | None = None) -> int:
     """Open the clinic (or offer its latest backup when its database is damaged), ask who is signing
     in (or create its first account), then the main window."""
-    from exam_app.gui.recovery import open_or_recover
-
     app = make_application()
     sys.excepthook = _ErrorReport()
-    # The status upkeep reads every visit of a large clinic: after the window's first paint instead.
-    clinic = open_or_recover(lambda: open_clinic(data_dir, url, upkeep=False), database_url(data_dir, url))
+    start = StartWindow()
+    start.show_now()
+    from exam_app.gui.recovery import open_or_recover
+    from exam_app.services.context import AppContext
+    from exam_app.services.startup import open_clinic
+    from exam_app.store.location import database_url
+
+    # The status upkeep reads every visit of a large clinic: after the main window's first paint instead.
+    clinic = open_or_recover(lambda: open_clinic(data_dir, url, upkeep=False), database_url(data_dir, url),
+                             parent=start)
     if clinic is None:
         return 1
     try:
+        start.say("Signing in…")
         user = first_user(clinic, username, password)
         if user is None:
             return 0
+        start.say("Opening the patient list…")
         windows = WindowKeeper(clinic)
-        windows.open(AppContext(clinic.db, user, clinic.backup_made))
+        windows.open(AppContext(clinic.db, user, clinic.backup_made), instead_of=start)
         return app.exec()
     finally:
         clinic.close()
@@ -87,6 +104,7 @@ def first_user(clinic: Clinic, username: str | None, password: str | None) -> Ac
     """Who uses the app: the clinic administrator on a new database; else whoever signs in (directly,
     when the command line gave a name and $EXAM_APP_PASSWORD). None: the window was closed."""
     from exam_app.gui.sign_in import FirstAdministratorDialog, SignInDialog
+    from exam_app.services.accounts import sign_in
 
     if not clinic.has_accounts:
         first = FirstAdministratorDialog(clinic.db)
@@ -110,14 +128,23 @@ class WindowKeeper(QObject):
         self.clinic = clinic
         self.window: QWidget | None = None
 
-    def open(self, ctx: AppContext) -> None:
+    def open(self, ctx: AppContext, instead_of: QWidget | None = None) -> None:
+        """The main window of `ctx`'s user, where `instead_of` (the start window) or the window before was."""
+        from exam_app.gui.background import run_in_background
         from exam_app.gui.backup_schedule import AutomaticBackups
         from exam_app.gui.main_window import MainWindow
+        from exam_app.services.startup import keep_up
 
         old = self.window
         window = MainWindow(ctx)
         window.other_user_signed_in.connect(self.open)
+        if instead_of is not None:
+            window.setGeometry(instead_of.geometry())
+            window.setWindowState(instead_of.windowState())
         window.show()
+        if instead_of is not None:
+            instead_of.close()
+            window.activateWindow()  # the keyboard to the window that replaced it
         backups = AutomaticBackups(ctx, window)  # the app's own: whoever is signed in
         backups.report.connect(lambda text: window.statusBar().showMessage(text, 30_000))
         QTimer.singleShot(0, window.offer_drafts)

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from exam_app.logging_setup import log
-from exam_app.services.context import ServiceError
+from exam_app.services.errors import ServiceError
 from exam_app.store.faults import StorageFault
 
 

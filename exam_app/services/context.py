@@ -10,31 +10,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from exam_app.services.errors import InvalidInput as InvalidInput
+from exam_app.services.errors import NotFound as NotFound
+from exam_app.services.errors import NotPermitted as NotPermitted
+from exam_app.services.errors import ServiceError as ServiceError
 from exam_app.store import models
 from exam_app.store.database import Database
 from exam_app.store.faults import StorageFault
 from exam_app.store.repository import audit, patient_by_record_number
 from exam_app.tables import roles, rules
-
-
-class ServiceError(Exception):
-    """A use case refused: the message says what is wrong, for the user. `exit_code` for the CLI."""
-
-    exit_code = 1
-
-
-class InvalidInput(ServiceError):
-    """The user's input is wrong (exit code 2)."""
-
-    exit_code = 2
-
-
-class NotPermitted(ServiceError):
-    """The acting user's role does not allow this."""
-
-
-class NotFound(InvalidInput):
-    """What was asked for does not exist (a record number, a visit)."""
 
 
 def require_patient(session: Session, record_number: str, with_visits: bool = False) -> models.Patient:

@@ -28,12 +28,14 @@ from exam_app.store.faults import (
     StorageFault,
     storage_fault,
 )
+from exam_app.store.location import DATABASE_URL_VARIABLE as DATABASE_URL_VARIABLE
+from exam_app.store.location import SQLITE_FILE_NAME as SQLITE_FILE_NAME
+from exam_app.store.location import database_url as database_url
+from exam_app.store.location import default_data_dir as default_data_dir
 
 __all__ = ["DATABASE_URL_VARIABLE", "LOCK_WAIT_SECONDS", "SQLITE_FILE_NAME", "Database", "DatabaseError",
            "MissingDatabase", "NotAClinicDatabase", "database_url", "default_data_dir", "open_database"]
 
-DATABASE_URL_VARIABLE = "EXAM_APP_DATABASE_URL"
-SQLITE_FILE_NAME = "exam-records.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a write waits for another workstation's write before it is reported busy. Long enough
 # for any save or signing, short enough that a command line or the busy state on screen says so.
@@ -50,21 +52,6 @@ class NotAClinicDatabase(DamagedDatabase):
 
 class MissingDatabase(DatabaseError):
     """No database at that path yet, and it was not to be created."""
-
-
-def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("exam-app", appauthor=False))
-
-
-def database_url(data_dir: Path | None = None, url: str | None = None) -> str:
-    """The URL to open: `url`, else $EXAM_APP_DATABASE_URL, else the SQLite file in the data dir."""
-    chosen = url or os.environ.get(DATABASE_URL_VARIABLE)
-    if chosen:
-        return chosen
-    folder = data_dir or default_data_dir()
-    return f"sqlite:///{folder / SQLITE_FILE_NAME}"
 
 
 @dataclass

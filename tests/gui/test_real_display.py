@@ -72,9 +72,12 @@ def test_the_app_runs_on_a_real_x_server_and_takes_the_keyboard(display: str, tm
                                 "EXAM_APP_PASSWORD": DEMO_PASSWORDS["pt.smith"]},
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        # The start window first (its own title: it takes no typing), then the main window in its place.
         _wait_for(lambda: _xdotool(display, "search", "--onlyvisible", "--name", "Lower-limb exam recorder"), 30)
+        _wait_for(lambda: _xdotool(display, "search", "--onlyvisible", "--name", "^Lower-limb exam recorder$"), 30)
+        assert not _xdotool(display, "search", "--onlyvisible", "--name", "opening"), "the start window stayed"
         assert app.poll() is None, app.stderr.read() if app.stderr else ""
-        window = _xdotool(display, "search", "--onlyvisible", "--name", "Lower-limb exam recorder").split()[0]
+        window = _xdotool(display, "search", "--onlyvisible", "--name", "^Lower-limb exam recorder$").split()[0]
         geometry = _xdotool(display, "getwindowgeometry", window)
         width, height = (int(n) for n in geometry.rsplit("Geometry: ", 1)[1].split("x"))
         assert width <= 1366 and height <= 768, geometry
