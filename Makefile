@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := .demo-data
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test lint check screenshots bench migration clean
+.PHONY: run test lint check screenshots bench migration clean bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The app's modules compiled ahead, as an installed package's are: where the environment does not write
+# bytecode (PYTHONDONTWRITEBYTECODE), every start would compile them again.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q exam_app migrations
+
 ## run: open the app on a local SQLite database with demo data (made on first run), signed in as the
 ## demo physiotherapist (the demo accounts and their passwords are in the README)
-run: $(STAMP)
+run: $(STAMP) bytecode
 	test -f $(DEMO_DIR)/exam-records.sqlite3 || { \
 	  echo admin-demo-2026 | $(BIN)/exam-app --data-dir $(DEMO_DIR) user add admin --role admin \
 	    --full-name "Clinic administrator" --password-stdin && \
@@ -33,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: print the speed and memory figures of bench/
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
 ## screenshots: render every screen offscreen into docs/screenshots/

@@ -200,10 +200,9 @@ class Finding(Base):
     """
 
     __tablename__ = "findings"
-    __table_args__ = (
-        Index("ix_findings_item", "kind", "item", "side", "number"),
-        UniqueConstraint("visit_id", "kind", "item", "side"),
-    )
+    # Read by visit only, through the unique key. No index by item: no query asks for one, and each
+    # index is kept up at each of a visit's hundred inserts (an import, a demo clinic).
+    __table_args__ = (UniqueConstraint("visit_id", "kind", "item", "side"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Looked up through the unique key (visit, kind, item, side), which begins with it: no index of

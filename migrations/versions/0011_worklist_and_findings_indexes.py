@@ -1,4 +1,5 @@
-"""the worklist's recent worsenings of closed windows read off one index
+"""the worklist's recent worsenings of closed windows read off one index; findings without the index
+by item that no query used
 
 Revision ID: 0011
 Revises: 0010
@@ -23,8 +24,15 @@ def upgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_patient_status_last_worsened_at'))
         batch_op.create_index('ix_patient_status_worsened_window', ['last_worsened_at', 'window_ends'], unique=False)
 
+    # Findings are read by visit, through their unique key; the index by item cost time at every insert.
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.drop_index('ix_findings_item')
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.create_index('ix_findings_item', ['kind', 'item', 'side', 'number'], unique=False)
+
     with op.batch_alter_table('patient_status', schema=None) as batch_op:
         batch_op.drop_index('ix_patient_status_worsened_window')
         batch_op.create_index(batch_op.f('ix_patient_status_last_worsened_at'), ['last_worsened_at'], unique=False)
