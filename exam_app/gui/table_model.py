@@ -8,9 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
-# Rows measured to size the columns to their text, once, when the list is first filled: a list of a
-# large clinic is not read through at every layout and every keystroke (as columns kept sized to
-# their contents would be).
+# Rows measured to size the columns to their text when a list is filled: a list of a large clinic is
+# not read through at every layout and every keystroke (as columns kept sized to their contents would be).
 SIZED_ROWS = 20
 
 
@@ -45,8 +44,9 @@ class RowsTableModel(QAbstractTableModel):
 
 
 def row_list_view(model: RowsTableModel, name: str, stretch_column: int) -> QTableView:
-    """A read-only list of whole rows: one selected at a time, columns sized to the text of the first
-    rows shown, one column taking the spare width."""
+    """A read-only list of whole rows: one selected at a time, columns widened to the text of the first
+    rows of each new list (never narrowed: the columns do not jump as one types), one column taking
+    the spare width."""
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -58,13 +58,16 @@ def row_list_view(model: RowsTableModel, name: str, stretch_column: int) -> QTab
     header.setResizeContentsPrecision(SIZED_ROWS)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    sized = False
 
     def size_to_first_rows() -> None:
-        nonlocal sized
-        if not sized and model.rowCount():
-            sized = True
-            table.resizeColumnsToContents()
+        if not model.rowCount():
+            return
+        for column in range(model.columnCount()):
+            if column == stretch_column:
+                continue
+            wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            if wanted > header.sectionSize(column):
+                header.resizeSection(column, wanted)
 
     model.modelReset.connect(size_to_first_rows)
     return table
