@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from exam_app import APP_NAME
 from exam_app.gui.start_window import StartWindow
 from exam_app.logging_setup import log
 from exam_app.masking import mask_passwords
@@ -38,7 +39,7 @@ def make_application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
-    app.setApplicationName("Lower-limb exam recorder")
+    app.setApplicationName(APP_NAME)
     app.setOrganizationName("exam-app")
     app.setStyleSheet(style_sheet())
     install_wheel_guard(app)
@@ -64,7 +65,7 @@ class _ErrorReport:
             return
         self.showing = True
         try:
-            QMessageBox.warning(QApplication.activeWindow(), "Lower-limb exam recorder", line)
+            QMessageBox.warning(QApplication.activeWindow(), APP_NAME, line)
         finally:
             self.showing = False
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app import APP_NAME
 from exam_app.gui.idle import IdleWatch
 from exam_app.gui.keys import caption, shortcut
 from exam_app.gui.patient_page import PatientPage
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Lower-limb exam recorder")
+        self.setWindowTitle(APP_NAME)
         self.resize(1366, 768)
         self.patients = PatientSearch(ctx)
         self.patient = PatientPage(ctx)

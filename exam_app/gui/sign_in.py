@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exam_app import APP_NAME
 from exam_app.gui.forms import lay_out_form, password_fields
 from exam_app.services.accounts import NewAccount, create_first_administrator, sign_in
 from exam_app.services.context import ActingUser, ServiceError
@@ -81,7 +82,7 @@ class SignInDialog(QDialog):
 
     def __init__(self, db: Database, username: str = "", message: str = "") -> None:
         super().__init__()
-        self.setWindowTitle("Sign in — Lower-limb exam recorder")
+        self.setWindowTitle(f"Sign in — {APP_NAME}")
         self.user: ActingUser | None = None
         self.form = SignInForm(db, "Sign in to the clinic's records", username)
         self.form.error.setText(message)

@@ -13,9 +13,10 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
-TITLE = "Lower-limb exam recorder"
+from exam_app import APP_NAME
+
 # Not the main window's title: nothing here takes typing, and a script waiting for the main window can tell.
-STARTING_TITLE = f"{TITLE}: opening"
+STARTING_TITLE = f"{APP_NAME}: opening"
 # On a real display the window's first paint waits for the window manager to show it: this long at most.
 PAINT_WAIT_SECONDS = 1.0
 
@@ -29,7 +30,7 @@ class StartWindow(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addStretch(1)
-        heading = QLabel(f"<h2>{TITLE}</h2>")
+        heading = QLabel(f"<h2>{APP_NAME}</h2>")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(heading)
         self.state = QLabel("Opening the clinic…")
