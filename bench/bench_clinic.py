@@ -19,6 +19,7 @@ they were made. Figures:
 - comparison: a 200-visit patient's comparison on screen; floor: its finding rows by raw SQL.
 - import: `exam-app import` of a 1,000-visit file into an empty clinic as a process, in visits a
   second (best of 3); floor: the driver's executemany of the same patient, visit and finding rows.
+  And the peak memory of the import of a 1,000- and a 10,000-visit file (no target).
 - letter: the CPU time of a referral letter with everything in it; floor: a one-paragraph
   Platypus document.
 
@@ -117,31 +118,63 @@ def executemany_floor(folder: Path) -> float:
 IMPORTED_VISITS = 1000
 
 
-def import_rates() -> tuple[float, float]:
-    """Visits a second of `exam-app import` of a 1,000-visit file into an empty clinic (as a process),
-    and of the driver's executemany of the same patient, visit and finding rows (its floor)."""
+def _record_file(folder: Path, visits: int) -> Path:
+    """A record file of one patient with `visits` visits, one every 20 hours up to now."""
     from datetime import UTC, datetime, timedelta
 
     from exam_app.clinical.normal_findings import normal_examination
     from exam_app.clinical.record import Visit
     from exam_app.interop.exam_record import FORMAT, visit_document
 
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=IMPORTED_VISITS)
-    document = {"format": FORMAT, "patient": {"record_number": "IMPORT-1000", "family_name": "Doe"},
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=20 * visits + 24)
+    document = {"format": FORMAT, "patient": {"record_number": f"IMPORT-{visits}", "family_name": "Doe"},
                 "visits": [visit_document(normal_examination(Visit(examined_at=start + timedelta(hours=20 * i),
                                                                    examiner="pt.smith")))
-                           for i in range(IMPORTED_VISITS)]}
+                           for i in range(visits)]}
+    source = folder / f"record-{visits}.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    return source
+
+
+def _empty_clinic(folder: Path) -> None:
+    exam_app("--data-dir", str(folder), "user", "add", ADMIN, "--role", "admin", "--full-name",
+             "Clinic administrator", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+
+
+def import_rates() -> tuple[float, float]:
+    """Visits a second of `exam-app import` of a 1,000-visit file into an empty clinic (as a process),
+    and of the driver's executemany of the same patient, visit and finding rows (its floor)."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        source = folder / "record.json"
-        source.write_text(json.dumps(document), encoding="utf-8")
-        exam_app("--data-dir", str(folder), "user", "add", ADMIN, "--role", "admin", "--full-name",
-                 "Clinic administrator", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        source = _record_file(folder, IMPORTED_VISITS)
+        _empty_clinic(folder)
         started = time.perf_counter()
         exam_app("--data-dir", str(folder), "--user", ADMIN, "import", str(source))
         seconds = time.perf_counter() - started
         floor = executemany_floor(folder)
     return IMPORTED_VISITS / seconds, IMPORTED_VISITS / floor
+
+
+# The import as `exam-app import` runs it, and the process's peak memory at its end.
+_IMPORT_PEAK = """
+import sys
+from exam_app.cli import main
+code = main(sys.argv[1:])
+print("peak", next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])
+sys.exit(code)
+"""
+
+
+def import_memory(visits: int) -> float:
+    """Peak MiB of the import of a `visits`-visit file into an empty clinic, as a process."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        source = _record_file(folder, visits)
+        _empty_clinic(folder)
+        env = dict(os.environ, EXAM_APP_PASSWORD=ADMIN_PASSWORD, PYTHONPATH=str(ROOT))
+        done = subprocess.run([sys.executable, "-c", _IMPORT_PEAK, "--data-dir", str(folder), "--user", ADMIN,
+                               "import", str(source)], env=env, capture_output=True, text=True, check=True)
+    return int(next(row for row in done.stdout.splitlines() if row.startswith("peak")).split()[1]) / 1024
 
 
 # ------------------------------------------------------------------ search
@@ -443,6 +476,10 @@ def main() -> int:
                                                                  bare.ready_mib, 300.0)
     rate, floor_rate = max(import_rates() for _ in range(3))
     results["import_1000_visits"] = figure(rate, "visits/s", floor_rate, 1000.0, lower_is_better=False)
+    # No target in the issue: how the import's memory grows with the file (floor: the 1,000-visit file's).
+    small = import_memory(IMPORTED_VISITS)
+    results["import_memory_1000_visits"] = figure(small, "MiB", None, None)
+    results["import_memory_10000_visits"] = figure(import_memory(10 * IMPORTED_VISITS), "MiB", small, None)
     letters, floor = letter_times()
     results["letter_cpu"] = figure(statistics.median(letters), "ms", statistics.median(floor), 150.0)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

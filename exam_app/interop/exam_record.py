@@ -325,6 +325,7 @@ class _Reader:
     # -- the document
 
     def record(self, document: Any) -> ExamRecord:
+        """The record of a document parsed for this reader alone: its visits' JSON is let go as they are read."""
         top = self._object(document, ("format", "patient", "visits"), "an exam record")
         if top.get("format") != FORMAT:
             if "format" not in top:
@@ -340,7 +341,11 @@ class _Reader:
             raise self._fail(f"{_show(top['visits'])} is not a list of visits", "visits")
         visits: list[Visit] = []
         first_at: dict[datetime, int] = {}
-        for index, raw in enumerate(top["visits"]):
+        raws: list[Any] = top["visits"]
+        for index, raw in enumerate(raws):
+            # Each visit's JSON let go once read (the document is this reader's): a large file's visits
+            # are not held twice, as JSON and as visits.
+            raws[index] = None
             with self._at("visits"), self._at(f"[{index}]"):
                 visit = self.visit(raw, patient)
                 if visit.examined_at in first_at:

@@ -77,6 +77,7 @@ def read_record_file(path: Path) -> ExamRecord:
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{path}: $: not UTF-8 text at {_line_and_column(data, error.start)} "
                            f"(byte {error.start})") from None
+    del data  # the text is all the reading needs: a large file is not held three times
     try:
         return read_exam_record(text)
     except RecordError as error:
