@@ -19,7 +19,8 @@ they were made. Figures:
 - comparison: a 200-visit patient's comparison on screen; floor: its finding rows by raw SQL.
 - import: `exam-app import` of a 1,000-visit file into an empty clinic as a process, in visits a
   second (best of 3); floor: the driver's executemany of the same patient, visit and finding rows.
-  And the peak memory of the import of a 1,000- and a 10,000-visit file (no target).
+  And the peak memory of the import of a 1,000- and a 10,000-visit file, and of a zip archive of
+  100 and of 1,000 patients' files (no target).
 - letter: the CPU time of a referral letter with everything in it; floor: a one-paragraph
   Platypus document.
 
@@ -118,8 +119,8 @@ def executemany_floor(folder: Path) -> float:
 IMPORTED_VISITS = 1000
 
 
-def _record_file(folder: Path, visits: int) -> Path:
-    """A record file of one patient with `visits` visits, one every 20 hours up to now."""
+def _record_document(visits: int, record_number: str) -> dict[str, Any]:
+    """A record of one patient with `visits` visits, one every 20 hours up to a day ago."""
     from datetime import UTC, datetime, timedelta
 
     from exam_app.clinical.normal_findings import normal_examination
@@ -127,12 +128,28 @@ def _record_file(folder: Path, visits: int) -> Path:
     from exam_app.interop.exam_record import FORMAT, visit_document
 
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=20 * visits + 24)
-    document = {"format": FORMAT, "patient": {"record_number": f"IMPORT-{visits}", "family_name": "Doe"},
-                "visits": [visit_document(normal_examination(Visit(examined_at=start + timedelta(hours=20 * i),
-                                                                   examiner="pt.smith")))
-                           for i in range(visits)]}
+    return {"format": FORMAT, "patient": {"record_number": record_number, "family_name": "Doe"},
+            "visits": [visit_document(normal_examination(Visit(examined_at=start + timedelta(hours=20 * i),
+                                                               examiner="pt.smith")))
+                       for i in range(visits)]}
+
+
+def _record_file(folder: Path, visits: int) -> Path:
     source = folder / f"record-{visits}.json"
-    source.write_text(json.dumps(document), encoding="utf-8")
+    source.write_text(json.dumps(_record_document(visits, f"IMPORT-{visits}")), encoding="utf-8")
+    return source
+
+
+def _archive(folder: Path, patients: int, visits: int = 10) -> Path:
+    """A zip archive of `patients` record files (as a whole-clinic export is), `visits` visits each."""
+    import zipfile
+
+    document = _record_document(visits, "")
+    source = folder / f"clinic-{patients}.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(patients):
+            document["patient"]["record_number"] = f"A-{number:06d}"
+            archive.writestr(f"A-{number:06d}.json", json.dumps(document))
     return source
 
 
@@ -165,11 +182,11 @@ sys.exit(code)
 """
 
 
-def import_memory(visits: int) -> float:
-    """Peak MiB of the import of a `visits`-visit file into an empty clinic, as a process."""
+def import_memory(make_source: Any) -> float:
+    """Peak MiB of the import of `make_source(folder)` into an empty clinic, as a process."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        source = _record_file(folder, visits)
+        source = make_source(folder)
         _empty_clinic(folder)
         env = dict(os.environ, EXAM_APP_PASSWORD=ADMIN_PASSWORD, PYTHONPATH=str(ROOT))
         done = subprocess.run([sys.executable, "-c", _IMPORT_PEAK, "--data-dir", str(folder), "--user", ADMIN,
@@ -476,10 +493,15 @@ def main() -> int:
                                                                  bare.ready_mib, 300.0)
     rate, floor_rate = max(import_rates() for _ in range(3))
     results["import_1000_visits"] = figure(rate, "visits/s", floor_rate, 1000.0, lower_is_better=False)
-    # No target in the issue: how the import's memory grows with the file (floor: the 1,000-visit file's).
-    small = import_memory(IMPORTED_VISITS)
+    # No target in the issue: the import's memory with the size of one patient's file (floor: the
+    # 1,000-visit file's), and with the number of patients in an archive (floor: 100 patients').
+    small = import_memory(lambda folder: _record_file(folder, IMPORTED_VISITS))
     results["import_memory_1000_visits"] = figure(small, "MiB", None, None)
-    results["import_memory_10000_visits"] = figure(import_memory(10 * IMPORTED_VISITS), "MiB", small, None)
+    results["import_memory_10000_visits"] = figure(
+        import_memory(lambda folder: _record_file(folder, 10 * IMPORTED_VISITS)), "MiB", small, None)
+    hundred = import_memory(lambda folder: _archive(folder, 100))
+    results["import_memory_archive_1000_patients"] = figure(
+        import_memory(lambda folder: _archive(folder, 1000)), "MiB", hundred, None)
     letters, floor = letter_times()
     results["letter_cpu"] = figure(statistics.median(letters), "ms", statistics.median(floor), 150.0)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
