@@ -130,22 +130,23 @@ class WindowKeeper(QObject):
         self.window: QWidget | None = None
 
     def open(self, ctx: AppContext, instead_of: QWidget | None = None) -> None:
-        """The main window of `ctx`'s user, where `instead_of` (the start window) or the window before was."""
+        """The main window of `ctx`'s user, in the place of the window it replaces: `instead_of` (the
+        start window) or the window of the person signed in before."""
         from exam_app.gui.background import run_in_background
         from exam_app.gui.backup_schedule import AutomaticBackups
         from exam_app.gui.main_window import MainWindow
         from exam_app.services.startup import keep_up
 
         old = self.window
+        replaced = instead_of if instead_of is not None else old
         window = MainWindow(ctx)
         window.other_user_signed_in.connect(self.open)
-        if instead_of is not None:
-            window.setGeometry(instead_of.geometry())
-            window.setWindowState(instead_of.windowState())
+        if replaced is not None:
+            window.setGeometry(replaced.geometry())
+            window.setWindowState(replaced.windowState())
         window.show()
         if instead_of is not None:
             instead_of.close()
-            window.activateWindow()  # the keyboard to the window that replaced it
         backups = AutomaticBackups(ctx, window)  # the app's own: whoever is signed in
         backups.report.connect(lambda text: window.statusBar().showMessage(text, 30_000))
         QTimer.singleShot(0, window.offer_drafts)
@@ -157,3 +158,5 @@ class WindowKeeper(QObject):
         if old is not None:
             old.close()
             old.deleteLater()
+        if replaced is not None:
+            window.activateWindow()  # the keyboard to the window that took its place

@@ -73,5 +73,14 @@ def test_the_main_window_takes_the_start_window_s_place(tmp_path: Path, qtbot: Q
     assert not start.isVisible() and window.isVisible()
     assert window.windowTitle() == APP_NAME  # a script or a person waiting for the main window can tell
     assert window.geometry() == QRect(40, 30, 1200, 700)
-    window.close()
+    # Another person signing in behind the lock: their window where the first person's was.
+    window.setGeometry(QRect(60, 50, 1100, 650))
+    other = account(clinic.db, "dr.other", "doctor")
+    keeper.open(AppContext(other.db, other.user))
+    second = keeper.window
+    assert isinstance(second, MainWindow) and second is not window
+    qtbot.addWidget(second)
+    assert not window.isVisible() and second.isVisible()
+    assert second.geometry() == QRect(60, 50, 1100, 650)
+    second.close()
     clinic.close()
