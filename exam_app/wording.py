@@ -60,6 +60,11 @@ def short_day(at: datetime, zone: tzinfo | None = None) -> str:
     return f"{shown.day} {_MONTHS[shown.month - 1]}"
 
 
+def month(at: datetime) -> str:
+    """'Nov 2026': a chart's tick over months."""
+    return f"{_MONTHS[at.month - 1]} {at.year}"
+
+
 def short_moment(at: datetime, zone: tzinfo | None = None) -> str:
     """'21 Nov 09:30'."""
     shown = local(at, zone)

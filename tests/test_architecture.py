@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,18 @@ def test_no_module_of_the_app_imports_itself_back() -> None:
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+# Month and day names, AM/PM and the "preferred" formats come from the machine's locale (which Qt sets
+# from the desktop's language): a date would read "5 mai 1971" on one workstation and "5 May 1971" on
+# another, and a letter re-printed elsewhere would differ. Every date the app writes goes through
+# exam_app.wording, in English.
+_LOCALE_DIRECTIVE = re.compile(r"%-?[aAbBpcxX]")
+
+
+def test_no_date_is_written_in_the_machine_s_language() -> None:
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in sorted(PACKAGE.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if _LOCALE_DIRECTIVE.search(line) and not line.lstrip().startswith("#")]
+    assert found == []

@@ -36,7 +36,7 @@ from exam_app.clinical.compare import BETTER, RECHECK, SAME, WORSE
 from exam_app.gui.body_chart import DIFFERENCE_STYLES
 from exam_app.presentation import palette, progression_alert
 from exam_app.services.comparison import Comparison, ComparisonCell, ComparisonColumn, ComparisonRow
-from exam_app.wording import moment
+from exam_app.wording import day, moment
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -148,7 +148,7 @@ class ComparisonTableModel(QAbstractTableModel):
             local = column.examined_at.astimezone()  # as every screen shows times: the clinic's clock
             incomplete = "\nincomplete" if column.incomplete_reason else ""
             changed = "\n≠ as signed" if column.changed_since_signing else ""
-            return f"{local:%d %b %Y}\n{local:%H:%M}\n{_window_words(column)}{incomplete}{changed}".lstrip("0")
+            return f"{day(local)}\n{local:%H:%M}\n{_window_words(column)}{incomplete}{changed}"
         if role == Qt.ItemDataRole.BackgroundRole and column.within_window:
             return QBrush(QColor(WINDOW_HEADER))
         if role == Qt.ItemDataRole.ForegroundRole and column.progression_within_window:

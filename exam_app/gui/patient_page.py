@@ -31,7 +31,7 @@ from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.exports import file_names, save_fhir_bundle
 from exam_app.services.visits import discard_draft
 from exam_app.tables import VisitStatus
-from exam_app.wording import moment
+from exam_app.wording import day, moment
 
 
 class VisitTableModel(RowsTableModel):
@@ -148,7 +148,7 @@ class PatientPage(QWidget):
         self.saved_label.setText("")
         self.overview = patient_overview(self.ctx, record_number, now)
         patient = self.overview.patient
-        born = patient.birth_date.strftime("%d %b %Y") if patient.birth_date else "birth date unknown"
+        born = day(patient.birth_date) if patient.birth_date else "birth date unknown"
         name = ", ".join(n for n in (patient.family_name, patient.given_name) if n)
         self.title.setText(f"<span style='font-size:16pt'><b>{escape(name)}</b></span> · {escape(record_number)}"
                            f" · born {born} · {escape(patient.sex or '')}")

@@ -31,7 +31,7 @@ from exam_app.gui.table_model import Index as _Index
 from exam_app.gui.table_model import RowsTableModel, row_list_view
 from exam_app.services.context import AppContext, ServiceError
 from exam_app.services.patients import PatientSummary, register_patient, search_patients, update_patient
-from exam_app.wording import moment
+from exam_app.wording import day, moment
 
 
 class PatientTableModel(RowsTableModel):
@@ -45,13 +45,16 @@ class PatientTableModel(RowsTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._rows[index.row()]
-        return {
-            self.RECORD: row.record_number,
-            self.NAME: row.name,
-            self.BORN: row.birth_date.strftime("%d %b %Y") if row.birth_date else "",
-            self.VISITS: str(row.visits),
-            self.LAST_EXAM: moment(row.last_examined_at) if row.last_examined_at else "",
-        }[index.column()]
+        column = index.column()  # only the text asked for: a list is drawn and measured cell by cell
+        if column == self.RECORD:
+            return row.record_number
+        if column == self.NAME:
+            return row.name
+        if column == self.BORN:
+            return day(row.birth_date) if row.birth_date else ""
+        if column == self.VISITS:
+            return str(row.visits)
+        return moment(row.last_examined_at) if row.last_examined_at else ""
 
 
 class PatientSearch(QWidget):

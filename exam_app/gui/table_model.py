@@ -59,12 +59,20 @@ def row_list_view(model: RowsTableModel, name: str, stretch_column: int) -> QTab
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
 
+    metrics = table.fontMetrics()
+    widest: dict[int, int] = {}  # by column: the widest text measured so far
+
     def size_to_first_rows() -> None:
-        if not model.rowCount():
-            return
+        # The text's width is cheap to measure; the cells' size (the style's) only when a text is wider.
+        rows = min(model.rowCount(), SIZED_ROWS)
         for column in range(model.columnCount()):
-            if column == stretch_column:
+            if column == stretch_column or not rows:
                 continue
+            cells = (str(model.data(model.index(row, column)) or "") for row in range(rows))
+            text = max(metrics.horizontalAdvance(cell) for cell in cells)
+            if text <= widest.get(column, -1):
+                continue
+            widest[column] = text
             wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
             if wanted > header.sectionSize(column):
                 header.resizeSection(column, wanted)

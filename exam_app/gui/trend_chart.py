@@ -22,6 +22,7 @@ from exam_app.clinical.scores import Score
 from exam_app.gui.compare_table import MARK_STYLES
 from exam_app.presentation import palette
 from exam_app.services.comparison import Comparison, ComparisonColumn, ComparisonRow
+from exam_app.wording import month, short_day
 
 # The sides' colours of the letter's chart, and a line style each, so they part in greyscale too.
 LEFT_COLOUR = palette().left
@@ -176,15 +177,19 @@ class DateAxis(pg.DateAxisItem):
         if spacing < _DAY:
             strings: list[str] = super().tickStrings(values, scale, spacing)
             return strings
-        pattern = "%Y" if spacing >= 300 * _DAY else "%b %Y" if spacing >= 28 * _DAY else "%d %b"
-        return [_local(value, pattern) for value in values]
+        return [_tick(value, spacing) for value in values]
 
 
-def _local(value: float, pattern: str) -> str:
+def _tick(value: float, spacing: float) -> str:
+    """The year, the month or the day of a tick, in English whatever the machine's language (as
+    every date the app shows)."""
     try:
-        return datetime.fromtimestamp(value).strftime(pattern).lstrip("0")
+        at = datetime.fromtimestamp(value).astimezone()
     except (OverflowError, OSError, ValueError):  # far outside any visit, when zoomed right out
         return ""
+    if spacing >= 300 * _DAY:
+        return str(at.year)
+    return month(at) if spacing >= 28 * _DAY else short_day(at)
 
 
 def _plot() -> pg.PlotWidget:

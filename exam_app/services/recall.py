@@ -15,7 +15,7 @@ from exam_app.clinical.next_examination import due_state, next_examination_table
 from exam_app.services.context import AppContext, InvalidInput, require_patient
 from exam_app.store import models
 from exam_app.store.repository import audit, display_name
-from exam_app.wording import short_moment
+from exam_app.wording import moment, short_moment
 
 # A booking a few minutes in the past is the clock of another workstation, not a mistake.
 _BOOKING_CLOCK_SLACK = timedelta(minutes=10)
@@ -100,7 +100,7 @@ def mark_recall(ctx: AppContext, record_number: str, outcome: str, booked_for: d
     """
     ctx.require("recall")
     chosen = _outcome(outcome)
-    moment = now or datetime.now().astimezone()
+    current = now or datetime.now().astimezone()
     if chosen.needs_time and booked_for is None:
         raise InvalidInput("booked for: give the date and time of the appointment")
     if not chosen.needs_time and booked_for is not None:
@@ -108,8 +108,8 @@ def mark_recall(ctx: AppContext, record_number: str, outcome: str, booked_for: d
     if booked_for is not None:
         if booked_for.tzinfo is None:
             raise InvalidInput("booked for: the time needs its time zone")
-        if booked_for < moment - _BOOKING_CLOCK_SLACK:
-            raise InvalidInput(f"booked for: {booked_for.astimezone():%d %b %Y %H:%M} is in the past")
+        if booked_for < current - _BOOKING_CLOCK_SLACK:
+            raise InvalidInput(f"booked for: {moment(booked_for)} is in the past")
     words = (note or "").strip() or None
     with ctx.db.session(write=True) as session:
         patient = require_patient(session, record_number)
@@ -120,10 +120,10 @@ def mark_recall(ctx: AppContext, record_number: str, outcome: str, booked_for: d
         from exam_app.services.next_examination import plan_of, recall_document  # the plan lives on the status row
 
         plan = plan_of(status)
-        due = due_state(plan, moment).due if plan is not None else None
+        due = due_state(plan, current).due if plan is not None else None
         row = models.RecallMark(patient_id=patient.id, after_visit_id=status.last_visit_id, due_at=due,
                                 outcome=chosen.id, booked_for=booked_for, note=words, marked_by_id=ctx.user.id,
-                                marked_at=moment)
+                                marked_at=current)
         session.add(row)
         session.flush()
         status.recall = recall_document(session, row)

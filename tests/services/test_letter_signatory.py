@@ -26,6 +26,7 @@ from exam_app.services.referral import (
     signatory_choices,
 )
 from exam_app.services.visits import save_draft, sign_visit, start_visit
+from exam_app.wording import day
 from tests.accounts import account
 from tests.records import complete
 
@@ -72,7 +73,7 @@ def test_the_chosen_clinician_signs_and_the_front_desk_printed(
     assert f"Registration number {signer.registration_number}" in closing
     assert signer.phone in closing and signer.email in closing  # type: ignore[operator]
     assert other.registration_number not in letter  # type: ignore[operator]
-    assert f"Printed by Sam Ward (front desk) on {datetime.now().astimezone():%-d %b %Y}" in letter
+    assert f"Printed by Sam Ward (front desk) on {day(datetime.now().astimezone())}" in letter
     assert "Yours sincerely, Sam Ward" not in letter
 
 

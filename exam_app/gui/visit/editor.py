@@ -46,6 +46,7 @@ from exam_app.services.context import ServiceError
 from exam_app.services.visits import close_draft
 from exam_app.store.database import DatabaseError
 from exam_app.tables import SIGNED_STATUSES, VisitStatus
+from exam_app.wording import day, moment
 
 
 class EmergencyAlert(QFrame):
@@ -213,11 +214,11 @@ class VisitEditor(QWidget):
         self.amend_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("amend_visit"))
         self.cancel_amend_button.setVisible(c.amending)
         self.safety_net_button.setVisible(c.status in SIGNED_STATUSES and c.ctx.may("handout"))
-        born = f"born {c.birth_date:%d %b %Y}" if c.birth_date else "birth date unknown"
+        born = f"born {day(c.birth_date)}" if c.birth_date else "birth date unknown"
         # Who is being examined is on screen before anything is recorded.
         self.header.setText(f"<b style='font-size:14pt'>{escape(c.patient_name)}</b> · {born} · "
                             f"record {escape(c.record_number)} · visit of "
-                            f"{c.visit.examined_at.astimezone():%d %b %Y %H:%M} · {escape(state)}")
+                            f"{moment(c.visit.examined_at)} · {escape(state)}")
 
     def _changed(self) -> None:
         self.save_state.setText("Unsaved changes…")
