@@ -28,7 +28,7 @@ from exam_app.services.context import AppContext, InvalidInput, NotFound, Servic
 from exam_app.services.next_examination import follow_up_of
 from exam_app.store import models
 from exam_app.store.audit_trail import issued_letter_hash, visit_altered
-from exam_app.store.records import patient_from_row, visit_from_row
+from exam_app.store.records import patient_from_row, read_signed_visits, visit_from_row
 from exam_app.store.repository import audit, display_name, stored_doctor_note
 from exam_app.tables import SIGNED_STATUSES, NoteStatus, VisitStatus, roles
 
@@ -77,8 +77,24 @@ def set_letterhead(ctx: AppContext, head: Letterhead) -> None:
 
 
 def _patient_with_visits(session: Session, record_number: str) -> models.Patient:
-    return require_patient(session, record_number, with_visits=True)
+    """The patient, whose visits' rows are read when first asked for; a visit's findings only when
+    that visit's are (a patient of hundreds of visits holds tens of thousands)."""
+    return require_patient(session, record_number)
 
+
+def _letter_visits(session: Session, patient_id: int, upto: list[models.Visit]) -> list[Visit]:
+    """The signed visits up to the chosen one, oldest first. Whole, the visits the letter shows: the
+    chosen one, the one before it and the latest earlier one with an ISNCSCI worksheet; the others as
+    the rules read them, from plain rows."""
+    plain = {visit_id: visit for visit_id, _, visit in read_signed_visits(session, patient_id)}
+    visits = [plain[row.id] for row in upto]
+    shown = {len(upto) - 1, len(upto) - 2}
+    with_worksheet = latest_worksheet(visits[:-1])
+    if with_worksheet is not None:
+        shown.add(next(index for index, visit in enumerate(visits) if visit is with_worksheet))
+    for index in shown - {-1}:
+        visits[index] = visit_from_row(upto[index])
+    return visits
 
 
 def _examiner_name(session: Session, username: str | None) -> str:
@@ -117,7 +133,7 @@ def referral_content(ctx: AppContext, record_number: str, visit_id: int | None =
                 raise InvalidInput(f"visit {visit_id} is a draft: only a signed visit can be referred")
             chosen = found
         upto = signed[: signed.index(chosen) + 1]
-        visits = [visit_from_row(v) for v in upto]
+        visits = _letter_visits(session, patient.id, upto)
         assessments = assess_visits(visits, ctx.window_days)
         assessment = assessments[-1]
         if visit_altered(session, chosen):

@@ -22,6 +22,7 @@ from exam_app.services.referral import (
     referral_content,
     referral_options,
     reprint,
+    signed_visits,
 )
 from exam_app.services.visits import start_visit
 from exam_app.store import models
@@ -98,3 +99,39 @@ def test_the_referral_command_writes_the_letter(tmp_path: Path, capsys: pytest.C
     assert "--visit: 'yesterday' is not a time" in capsys.readouterr().err
     assert main(["--data-dir", data, "referral", "D-0100001", "--out", str(tmp_path / "no" / "x.pdf")]) == 2
     assert "--out: cannot write" in capsys.readouterr().err
+
+
+def test_the_letter_of_a_long_history_reads_the_earlier_visits_as_the_rules_do(ctx: AppContext) -> None:
+    """The letter reads the visits before the last two from plain rows (a patient of hundreds of visits
+    holds tens of thousands of findings): its assessment, trend and visits are those of the whole record."""
+    import random
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from exam_app.clinical.assess import assess_visits
+    from exam_app.clinical.record import ExamRecord
+    from exam_app.report.referral import LemsPoint, latest_worksheet
+    from exam_app.report.specimens import isncsci_below
+    from exam_app.services.demo import SCENARIOS
+    from exam_app.services.records import import_record, load_record
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    rng = random.Random(3)
+    scenario_visits = [visit for scenario in SCENARIOS for visit in scenario(now, rng)]
+    start = now - timedelta(hours=30 * len(scenario_visits) + 24)
+    visits = [replace(visit, examined_at=start + timedelta(hours=30 * i),
+                      weakness_onset=start - timedelta(hours=10) if i == 0 else None)
+              for i, visit in enumerate(scenario_visits)]
+    visits[2] = replace(visits[2], isncsci=isncsci_below("T9", "1", "2"))  # read back from plain rows
+    import_record(ctx, ExamRecord(Patient("LONG-1", "Long", "History"), visits), "test")
+    whole = load_record(ctx, "LONG-1").visits
+    assert len(whole) == len(visits) > 10
+    for chosen in (len(whole) - 1, 6):  # the latest visit, and one chosen before it
+        visit_id = signed_visits(ctx, "LONG-1")[len(whole) - 1 - chosen][0]
+        content = referral_content(ctx, "LONG-1", visit_id=visit_id)
+        upto = whole[: chosen + 1]
+        expected = assess_visits(upto, ctx.window_days)
+        assert content.assessment == expected[-1]
+        assert content.lems_history == tuple(LemsPoint(a.examined_at, a.lems.left, a.lems.right) for a in expected)
+        assert (content.visit, content.previous) == (upto[-1], upto[-2])
+        assert content.isncsci_before == latest_worksheet(upto[:-1]) is not None
