@@ -18,15 +18,23 @@ def _button(dialog: QDialog, caption: str) -> QPushButton:
     return button  # type: ignore[return-value]
 
 
-def test_an_account_is_added_from_the_dialog_and_signs_in(gui_ctx: AppContext, qtbot: QtBot) -> None:
-    dialog = AccountDialog(gui_ctx)
+def _account_dialog(ctx: AppContext, qtbot: QtBot, username: str, full_name: str, role: str, password: str,
+                    again: str) -> AccountDialog:
+    """The dialog that adds an account, filled in as a person types it."""
+    dialog = AccountDialog(ctx)
     qtbot.addWidget(dialog)
-    dialog.username.setText("dr.new")
-    dialog.full_name.setText("Dr Nia New")
-    dialog.role.setCurrentIndex(dialog.role.findData("doctor"))
+    dialog.username.setText(username)
+    dialog.full_name.setText(full_name)
+    dialog.role.setCurrentIndex(dialog.role.findData(role))
+    dialog.password.setText(password)
+    dialog.again.setText(again)
+    return dialog
+
+
+def test_an_account_is_added_from_the_dialog_and_signs_in(gui_ctx: AppContext, qtbot: QtBot) -> None:
+    dialog = _account_dialog(gui_ctx, qtbot, "dr.new", "Dr Nia New", "doctor", "a long enough password",
+                             "a different password!!")
     dialog.registration.setText("GMC 1234567")
-    dialog.password.setText("a long enough password")
-    dialog.again.setText("a different password!!")
     _button(dialog, "Add the account").click()
     assert dialog.error.text() == "The two passwords differ." and dialog.result() != QDialog.DialogCode.Accepted
     with pytest.raises(SignInRefused):
@@ -40,13 +48,8 @@ def test_an_account_is_added_from_the_dialog_and_signs_in(gui_ctx: AppContext, q
 
 
 def test_ones_own_password_is_changed_only_with_the_current_one(gui_ctx: AppContext, qtbot: QtBot) -> None:
-    adding = AccountDialog(gui_ctx)
-    qtbot.addWidget(adding)
-    adding.username.setText("pt.own")
-    adding.full_name.setText("Pat Own")
-    adding.role.setCurrentIndex(adding.role.findData("physiotherapist"))
-    adding.password.setText("the first password")
-    adding.again.setText("the first password")
+    adding = _account_dialog(gui_ctx, qtbot, "pt.own", "Pat Own", "physiotherapist", "the first password",
+                             "the first password")
     _button(adding, "Add the account").click()
     own = AppContext(gui_ctx.db, sign_in(gui_ctx.db, "pt.own", "the first password"))
 
